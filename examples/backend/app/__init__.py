@@ -1,0 +1,1 @@
+"""Example FastAPI service that the deployment actions are tested against."""
