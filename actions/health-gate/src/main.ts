@@ -66,7 +66,10 @@ export interface HealthGateDependencies {
 }
 
 export async function run(context: ActionContext, deps: HealthGateDependencies = {}): Promise<void> {
-  const inputs = readHealthGateInputs(context.getInput, context.setSecret);
+  const inputs = readHealthGateInputs(
+    (name) => context.getInput(name),
+    (value) => context.setSecret(value)
+  );
   const report = await runHealthGate(toHealthGateConfig(inputs), {
     http: deps.http ?? createHttpClient({ userAgent: 'deploy-actions/health-gate' }),
     clock: deps.clock ?? systemClock,

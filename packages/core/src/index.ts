@@ -18,5 +18,6 @@ export * from './health/smoke.ts';
 export * from './health/latency.ts';
 export * from './health/report.ts';
 export * from './health/run-health-gate.ts';
+export * from './action/runner.ts';
 export * from './action/context.ts';
 export * from './action/run-action.ts';

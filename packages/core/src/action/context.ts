@@ -1,17 +1,15 @@
 /**
- * The only adapter to `@actions/core`: inputs, outputs, state, masking, annotations, the job
- * summary and the logger. Everything written out passes through the Redactor.
+ * The only adapter to the runner: inputs, outputs, state, masking, annotations, the job summary
+ * and the logger. Everything written out passes through the Redactor.
  */
-import * as core from '@actions/core';
 import type { Logger } from '../logger.ts';
 import { Redactor } from '../redact.ts';
+import { RunnerChannel, readInput, type CommandProperties } from './runner.ts';
 
-export interface AnnotationProperties {
-  title?: string;
-  file?: string;
-  startLine?: number;
-  endLine?: number;
-}
+export type AnnotationProperties = Pick<
+  CommandProperties,
+  'title' | 'file' | 'line' | 'endLine' | 'col' | 'endColumn'
+>;
 
 export interface ActionContext {
   getInput(name: string): string;
@@ -30,37 +28,42 @@ export interface ActionContext {
 }
 
 /** The context a bundle uses when the runner (or a local run with the same variables) starts it. */
-export function createActionContext(): ActionContext {
+export function createActionContext(
+  env: NodeJS.ProcessEnv = process.env,
+  channel: RunnerChannel = new RunnerChannel(env)
+): ActionContext {
   const redactor = new Redactor();
   const clean = (text: string) => redactor.redact(text);
   return {
-    getInput: (name) => core.getInput(name),
-    setOutput: (name, value) => core.setOutput(name, clean(String(value))),
+    getInput: (name) => readInput(name, env),
+    setOutput: (name, value) => channel.setOutput(name, clean(String(value))),
     setSecret: (value) => {
-      core.setSecret(value);
+      // The runner masks each line of a multi-line secret separately; redact the same way.
+      for (const line of value.split(/\r?\n/)) {
+        if (line.trim() === '') continue;
+        channel.command('add-mask', line);
+        redactor.add(line);
+      }
       redactor.add(value);
     },
-    saveState: (name, value) => core.saveState(name, clean(value)),
-    getState: (name) => core.getState(name),
-    annotate: (level, message, properties) => core[level](clean(message), properties),
+    saveState: (name, value) => channel.saveState(name, clean(value)),
+    getState: (name) => channel.getState(name),
+    annotate: (level, message, properties) => channel.command(level, clean(message), properties),
     fail: (message, properties) => {
-      core.error(clean(message), properties);
+      channel.command('error', clean(message), properties);
       process.exitCode = 1;
     },
     writeSummary: async (markdown) => {
       const text = clean(markdown);
-      if (process.env.GITHUB_STEP_SUMMARY) {
-        await core.summary.addRaw(text, true).write();
-      } else {
-        core.info(`\n----- job summary -----\n${text}\n-----------------------`);
-      }
+      if (!channel.appendSummary(text))
+        channel.log(`\n----- job summary -----\n${text}\n-----------------------`);
     },
     redact: clean,
     logger: {
-      debug: (message) => core.debug(clean(message)),
-      info: (message) => core.info(clean(message)),
-      warning: (message) => core.warning(clean(message)),
-      error: (message) => core.error(clean(message))
+      debug: (message) => channel.command('debug', clean(message)),
+      info: (message) => channel.log(clean(message)),
+      warning: (message) => channel.command('warning', clean(message)),
+      error: (message) => channel.command('error', clean(message))
     }
   };
 }

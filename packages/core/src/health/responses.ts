@@ -48,7 +48,8 @@ export function interpretAnswer(httpStatus: number, body: string): EndpointAnswe
   try {
     json = body.trim() === '' ? undefined : JSON.parse(body);
   } catch (error) {
-    parseError = error instanceof Error ? error.message : String(error);
+    // Parser messages can quote the body, new lines included: keep them on one line.
+    parseError = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
   }
   const object =
     json !== null && typeof json === 'object' && !Array.isArray(json)
@@ -78,7 +79,8 @@ export function interpretAnswer(httpStatus: number, body: string): EndpointAnswe
           : `answered HTTP ${httpStatus} with JSON that is not an object: ${quoteBody(body)}`;
     return { status: 'fail', problem, checks };
   }
-  const declared = normalizeStatus(object.status);
+  // A status that is present but neither a word nor a boolean (null, a number) is unreadable: fail.
+  const declared = object.status === undefined ? undefined : (normalizeStatus(object.status) ?? 'fail');
   if (declared === 'fail') {
     return {
       status: 'fail',

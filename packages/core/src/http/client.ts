@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { HttpRequestError } from '../errors.ts';
 import { formatDuration } from '../inputs/duration.ts';
 
@@ -48,7 +47,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   return {
     request(request) {
       const url = new URL(request.url);
-      const transport = url.protocol === 'https:' ? https : http;
+      // node:http and node:https (with tls and crypto) load on first use: at start-up they cost
+      // time that a run failing on its inputs should not pay.
+      const transport = process.getBuiltinModule(url.protocol === 'https:' ? 'node:https' : 'node:http');
       const limit = request.maxBodyBytes ?? DEFAULT_MAX_BODY;
       const started = now();
       return new Promise<HttpResponse>((resolve, reject) => {

@@ -25,12 +25,16 @@ export function readInputs<Schema extends z.ZodObject>(
 ): z.output<Schema> {
   const raw: Record<string, string | undefined> = {};
   const secrets = options.secrets ?? {};
+  const secretValues: string[] = [];
   for (const name of Object.keys(schema.shape)) {
     const value = getInput(name).trim();
     raw[name] = value === '' ? undefined : value;
     const extractor = secrets[name];
     if (value !== '' && extractor) {
-      for (const secret of extractor === 'whole' ? [value] : extractor(value)) options.setSecret(secret);
+      for (const secret of extractor === 'whole' ? [value] : extractor(value)) {
+        options.setSecret(secret);
+        secretValues.push(secret);
+      }
     }
   }
 
@@ -46,7 +50,7 @@ export function readInputs<Schema extends z.ZodObject>(
     const value = raw[input];
     problems.push({
       input,
-      shownValue: showValue(value, input in secrets),
+      shownValue: showValue(value, secretValues),
       expected:
         value === undefined && issue.code === 'invalid_type'
           ? 'a value (this input is required)'
@@ -65,10 +69,13 @@ export function formatProblem(problem: InputProblem): string {
   return `Input \`${problem.input}\`: got ${problem.shownValue}; expected ${problem.expected}`;
 }
 
-function showValue(value: string | undefined, secret: boolean): string {
+function showValue(value: string | undefined, secrets: readonly string[]): string {
   if (value === undefined) return 'nothing';
-  if (secret) return '"***"';
-  const oneLine = value.replace(/\n/g, '\\n');
+  // Longest first, so a secret that contains another is masked whole (as the Redactor does).
+  const masked = [...secrets]
+    .sort((a, b) => b.length - a.length)
+    .reduce((text, secret) => text.split(secret).join('***'), value);
+  const oneLine = masked.replace(/\n/g, '\\n');
   return JSON.stringify(
     oneLine.length > SHOWN_VALUE_LIMIT ? `${oneLine.slice(0, SHOWN_VALUE_LIMIT)}…` : oneLine
   );

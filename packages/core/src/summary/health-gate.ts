@@ -1,6 +1,6 @@
 import type { HealthGateReport, TimelineEntry } from '../health/report.ts';
 import { formatDuration } from '../inputs/duration.ts';
-import { code, details, ms, raw, sparkline, table } from './markdown.ts';
+import { cell, code, details, escapeHtml, ms, raw, sparkline, table } from './markdown.ts';
 
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
 
@@ -14,7 +14,8 @@ function probeIcon(entry: TimelineEntry): string {
 export function renderHealthGateSummary(report: HealthGateReport): string {
   const parts: string[] = [];
   parts.push(`## ${report.healthy ? '✅' : '❌'} health-gate: ${report.healthy ? 'healthy' : 'unhealthy'}`);
-  parts.push(`> ${report.verdict}`);
+  // The verdict quotes what the service said (error texts, a non-JSON body): escape it like a cell.
+  parts.push(`> ${cell(report.verdict)}`);
   const expected = [report.target.expectedVersion, report.target.expectedSha?.slice(0, 12)]
     .filter(Boolean)
     .join(' @ ');
@@ -115,7 +116,8 @@ export function renderHealthGateSummary(report: HealthGateReport): string {
 
   if (report.nextSteps.length > 0) {
     parts.push('### What to look at next');
-    parts.push(report.nextSteps.map((step) => `- ${step}`).join('\n'));
+    // Steps quote what the service said (errors, bodies): escape HTML, keep the Markdown code spans.
+    parts.push(report.nextSteps.map((step) => `- ${escapeHtml(step)}`).join('\n'));
   }
   return `${parts.join('\n\n')}\n`;
 }

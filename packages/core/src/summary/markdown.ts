@@ -3,15 +3,15 @@
  * summary is a function of a report and is tested with snapshots.
  */
 
+/** Escapes the characters GitHub would read as HTML in Markdown: `&`, `<`, `>`. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** Escapes text for a table cell: pipes, new lines and HTML-significant characters. */
 export function cell(text: string | number | undefined): string {
   if (text === undefined || text === '') return '–';
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
+  return escapeHtml(String(text)).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
 /** A GitHub-flavoured table; cells are escaped unless already built with `raw()`. */
@@ -74,7 +74,7 @@ export function bar(value: number, max: number, width = 20): string {
   return '█'.repeat(filled) + '░'.repeat(width - filled);
 }
 
-/** Milliseconds for people: `12 ms`, `1.3 s`. */
+/** Milliseconds for people: `8.5 ms`, `12 ms`, `1.30 s`. */
 export function ms(value: number | undefined): string {
   if (value === undefined) return '–';
   return value < 1000
