@@ -1,0 +1,271 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  ManualClock,
+  MemoryLogger,
+  VerdictFailure,
+  runAction,
+  type ActionContext,
+  type AnnotationProperties,
+  type HealthGateReport
+} from '@deploy-actions/core';
+import {
+  ScriptedHttp,
+  type Reply,
+  type Script
+} from '../../../packages/core/__tests__/fakes/scripted-http.ts';
+import { run } from '../src/main.ts';
+import { actionYml, runnerInputs } from './action-yml.ts';
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const PASSWORD = 'hunter2-pass';
+const TOKEN = 'tok-123456';
+
+/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
+function fakeContext(inputs: Record<string, string>) {
+  const outputs: Record<string, string> = {};
+  const secrets: string[] = [];
+  const annotations: { level: string; message: string; properties?: AnnotationProperties }[] = [];
+  const failures: { message: string; properties?: AnnotationProperties }[] = [];
+  const summaries: string[] = [];
+  const logger = new MemoryLogger();
+  const context: ActionContext = {
+    getInput: (name) => inputs[name] ?? '',
+    setOutput: (name, value) => {
+      expect(outputs).not.toHaveProperty(name);
+      outputs[name] = String(value);
+    },
+    setSecret: (value) => secrets.push(value),
+    saveState: () => {
+      throw new Error('health-gate keeps no state');
+    },
+    getState: () => '',
+    annotate: (level, message, properties) => annotations.push({ level, message, properties }),
+    fail: (message, properties) => failures.push({ message, properties }),
+    writeSummary: async (markdown) => {
+      summaries.push(markdown);
+    },
+    redact: (text) => text,
+    logger
+  };
+  return { context, outputs, secrets, annotations, failures, summaries, logger };
+}
+
+const healthBody = { status: 'ok', version: '1.4.0', git_sha: SHA, uptime_seconds: 30 };
+const redisDown: Reply = {
+  status: 503,
+  body: { status: 'fail', checks: [{ name: 'redis', status: 'fail', error: 'Connection refused' }] }
+};
+
+function service(options: { ready?: Reply } = {}): Script {
+  let pings = 0;
+  return (request) => {
+    switch (request.path) {
+      case '/health':
+        return { status: 200, body: healthBody };
+      case '/ready':
+        return options.ready ?? { status: 200, body: { status: 'ok', checks: [] } };
+      case '/api/ping':
+        // 20, 21, ... 29 ms
+        return { status: 200, body: { pong: true }, durationMs: 20 + pings++ };
+      case '/api/items':
+        return { status: 200, body: { items: [] } };
+      default:
+        return { status: 404 };
+    }
+  };
+}
+
+function setup(script: Script) {
+  const clock = new ManualClock();
+  const http = new ScriptedHttp(clock, script);
+  return { clock, http };
+}
+
+const workflowInputs = {
+  url: `https://deploy:${PASSWORD}@staging-api.example.com/`,
+  'expected-version': 'v1.4.0',
+  'expected-sha': SHA.slice(0, 10),
+  interval: '2s',
+  'start-period': '0',
+  'latency-samples': '10',
+  'latency-path': '/api/ping',
+  'latency-concurrency': '2',
+  smoke: 'GET /api/items 200 items',
+  headers: `Authorization: Bearer ${TOKEN}\nX-Tenant: acme`
+};
+
+describe('run', () => {
+  it('sets every output of the contract for a healthy service', async () => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext(runnerInputs(workflowInputs));
+    await run(fake.context, { http, clock });
+
+    expect(Object.keys(fake.outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
+    const { report, ...plain } = fake.outputs;
+    expect(plain).toEqual({
+      healthy: 'true',
+      version: '1.4.0',
+      'git-sha': SHA,
+      'uptime-seconds': '30',
+      attempts: '2',
+      'elapsed-seconds': '2',
+      'p50-ms': '24',
+      'p95-ms': '29',
+      'p99-ms': '29',
+      'failed-checks': '[]'
+    });
+    const parsed = JSON.parse(report!) as HealthGateReport;
+    expect(parsed).toMatchObject({
+      schema: 'health-gate/v1',
+      healthy: true,
+      target: { url: 'https://***@staging-api.example.com', readyPath: '/ready', expectedVersion: 'v1.4.0' },
+      gate: { status: 'passed', attempts: 2, elapsedSeconds: 2 },
+      smoke: [{ check: 'GET /api/items 200 items', passed: true }]
+    });
+    expect(fake.summaries).toHaveLength(1);
+    expect(fake.summaries[0]).toMatch(/^## ✅ health-gate: healthy\n/);
+    expect(fake.failures).toEqual([]);
+  });
+
+  it('masks the URL credentials and header values, sends them, and never writes them out', async () => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext(runnerInputs(workflowInputs));
+    await run(fake.context, { http, clock });
+
+    expect(fake.secrets).toEqual([PASSWORD, 'deploy', `Bearer ${TOKEN}`, 'acme']);
+    expect(http.requests[0]!.url).toBe(`https://deploy:${PASSWORD}@staging-api.example.com/health`);
+    for (const request of http.requests) {
+      expect(request.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-tenant': 'acme' });
+    }
+    const written = [...Object.values(fake.outputs), ...fake.summaries, ...fake.logger.lines].join('\n');
+    expect(written).not.toContain(PASSWORD);
+    expect(written).not.toContain(TOKEN);
+  });
+
+  it('reports, writes the summary, then throws VerdictFailure for an unhealthy service', async () => {
+    const { http, clock } = setup(service({ ready: redisDown }));
+    const fake = fakeContext(
+      runnerInputs({
+        url: 'https://staging-api.example.com',
+        interval: '1s',
+        'start-period': '0',
+        retries: '2'
+      })
+    );
+    const error = await run(fake.context, { http, clock }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(VerdictFailure);
+    const report = JSON.parse(fake.outputs.report!) as HealthGateReport;
+    expect((error as VerdictFailure).message).toBe(report.verdict);
+    expect(report.verdict).toMatch(/^Unhealthy: 2 consecutive failed probes after the start period; /);
+    expect(fake.outputs).toMatchObject({
+      healthy: 'false',
+      version: '1.4.0',
+      attempts: '2',
+      'elapsed-seconds': '1',
+      'p50-ms': '',
+      'p95-ms': '',
+      'p99-ms': ''
+    });
+    expect(JSON.parse(fake.outputs['failed-checks']!)).toEqual([
+      { name: 'ready', error: 'GET /ready HTTP 503 (redis: Connection refused)' },
+      { name: 'redis', error: 'Connection refused' }
+    ]);
+    expect(fake.summaries).toHaveLength(1);
+    expect(fake.summaries[0]).toContain('Dependency `redis` is failing (Connection refused)');
+    expect(http.to('/api/')).toEqual([]);
+  });
+
+  it('leaves readiness out when ready-path is empty (a local run without action.yml defaults)', async () => {
+    const { http, clock } = setup(service({ ready: redisDown }));
+    const fake = fakeContext({ url: 'https://staging-api.example.com', interval: '1s' });
+    await run(fake.context, { http, clock });
+    expect(fake.outputs.healthy).toBe('true');
+    expect(http.to('/ready')).toEqual([]);
+    expect(http.to('/health')).toHaveLength(2);
+  });
+
+  it('samples latency on health-path when latency-path is unset', async () => {
+    const { http, clock } = setup((request) =>
+      request.path === '/healthz' ? { status: 200, body: healthBody, durationMs: 15 } : { status: 404 }
+    );
+    const fake = fakeContext({
+      url: 'https://staging-api.example.com',
+      'health-path': '/healthz',
+      'latency-samples': '5'
+    });
+    await run(fake.context, { http, clock });
+    expect(http.to('/healthz')).toHaveLength(2 + 5);
+    expect(fake.outputs['p99-ms']).toBe('15');
+  });
+});
+
+describe("runAction('health-gate', run)", () => {
+  it('reports each invalid input once, titled with its name, before any request', async () => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext({
+      url: '',
+      interval: 'soon',
+      retries: '0',
+      headers: 'Authorization Bearer secret-tok'
+    });
+    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+
+    expect(fake.failures.map((f) => f.properties?.title)).toEqual([
+      'health-gate: invalid input `url`',
+      'health-gate: invalid input `interval`',
+      'health-gate: invalid input `retries`',
+      'health-gate: invalid input `headers`'
+    ]);
+    expect(fake.failures[0]!.message).toBe(
+      'Input `url`: got nothing; expected a value (this input is required)'
+    );
+    expect(fake.failures[1]!.message).toMatch(
+      /^Input `interval`: got "soon"; expected a duration such as 500ms/
+    );
+    expect(fake.failures[2]!.message).toBe(
+      'Input `retries`: got "0"; expected a whole number from 1 to 1000'
+    );
+    expect(fake.failures[3]!.message).toBe(
+      'Input `headers`: got "***"; expected one `Name: value` header a line, with a valid header name'
+    );
+    expect(fake.secrets).toEqual(['Authorization Bearer secret-tok']);
+    expect(http.requests).toEqual([]);
+    expect(fake.outputs).toEqual({});
+    expect(fake.summaries).toEqual([]);
+    expect(fake.logger.lines).toContain(
+      'info: Nothing was done: inputs are checked before any request or change is made.'
+    );
+  });
+
+  it('fails the step once, with the verdict, when the service is unhealthy', async () => {
+    const { http, clock } = setup(service({ ready: redisDown }));
+    const fake = fakeContext(runnerInputs({ url: 'https://staging-api.example.com', 'start-period': '0' }));
+    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+    const report = JSON.parse(fake.outputs.report!) as HealthGateReport;
+    expect(fake.failures).toEqual([{ message: report.verdict, properties: { title: 'health-gate' } }]);
+    expect(fake.outputs.healthy).toBe('false');
+  });
+
+  it('does not fail the step when the service is healthy', async () => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext(runnerInputs({ url: 'https://staging-api.example.com' }));
+    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+    expect(fake.failures).toEqual([]);
+    expect(fake.outputs.healthy).toBe('true');
+  });
+
+  it('reports an unexpected error as such', async () => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext(runnerInputs({ url: 'https://staging-api.example.com' }));
+    fake.context.writeSummary = () => Promise.reject(new TypeError('summary file is read-only'));
+    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+    expect(fake.failures).toEqual([
+      {
+        message: 'health-gate stopped on an unexpected error: summary file is read-only',
+        properties: { title: 'health-gate' }
+      }
+    ]);
+    expect(fake.outputs.healthy).toBe('true');
+  });
+});
