@@ -18,6 +18,8 @@ const shared = {
 };
 
 export default {
+  // Hooks that start real services take seconds; Jest reads this only at the top level.
+  testTimeout: 180000,
   projects: [
     {
       ...shared,
@@ -27,8 +29,7 @@ export default {
     {
       ...shared,
       displayName: 'action-tests',
-      testMatch: ['<rootDir>/action-tests/**/*.test.ts'],
-      testTimeout: 180000
+      testMatch: ['<rootDir>/action-tests/**/*.test.ts']
     }
   ]
 };

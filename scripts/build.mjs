@@ -15,15 +15,21 @@ const only = process.argv.slice(2).filter((arg, i, all) => !arg.startsWith('--')
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
 function bundle(entry, outDir) {
-  const result = spawnSync(process.execPath, [ncc, 'build', entry, '-o', outDir, '-m', '--license', 'licenses.txt', '-q'], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit']
-  });
+  const result = spawnSync(
+    process.execPath,
+    [ncc, 'build', entry, '-o', outDir, '-m', '--license', 'licenses.txt', '-q'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit']
+    }
+  );
   if (result.status !== 0) throw new Error(`ncc failed for ${entry}`);
 }
 
 const actions = readdirSync(path.join(root, 'actions')).filter(
-  (name) => existsSync(path.join(root, 'actions', name, 'src', 'index.ts')) && (only.length === 0 || only.includes(name))
+  (name) =>
+    existsSync(path.join(root, 'actions', name, 'src', 'index.ts')) &&
+    (only.length === 0 || only.includes(name))
 );
 for (const action of actions) {
   const started = Date.now();
