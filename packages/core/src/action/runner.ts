@@ -10,7 +10,7 @@
  * of a 105 ms start, measured; see docs/adrs/0001-runner-protocol.md). These few commands are
  * stable, documented and tested here against the same parser the action-tests use.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeSync } from 'node:fs';
 import { EOL } from 'node:os';
 
 export interface CommandProperties {
@@ -55,11 +55,28 @@ export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): s
   return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 
+/**
+ * Writes to file descriptor 1 directly. Creating `process.stdout` loads the stream machinery (about
+ * 4 ms of every start); a synchronous write also keeps the log in order with the files written.
+ * EAGAIN (a non-blocking pipe that is full) is retried until the reader catches up.
+ */
+export function writeStdout(text: string): void {
+  const buffer = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += writeSync(1, buffer, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
 /** Writes runner commands and files; `write` is injectable so tests can collect the log. */
 export class RunnerChannel {
   constructor(
     private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}${EOL}`)
+    private readonly write: (line: string) => void = (line) => writeStdout(`${line}${EOL}`)
   ) {}
 
   log(message: string): void {

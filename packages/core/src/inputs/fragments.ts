@@ -6,6 +6,10 @@
 import { z } from 'zod';
 import { DURATION_HINT, formatDuration, parseDuration } from './duration.ts';
 
+// Each schema parses once per run: zod's compiled fast path (built with `new Function`) costs more
+// to build than it saves, and some runners forbid code generation.
+z.config({ jitless: true });
+
 function refineString<T>(expected: string, parse: (value: string) => T | undefined) {
   return z.string({ error: expected }).transform((value, ctx) => {
     const parsed = parse(value);
