@@ -1,0 +1,2 @@
+// Re-exports of this folder (filled in as the folder grows).
+export {};
