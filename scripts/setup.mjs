@@ -23,7 +23,9 @@ const debianPackages = [
   ['python3-prometheus-client', '/usr/lib/python3/dist-packages/prometheus_client/__init__.py'],
   ['python3-redis', '/usr/lib/python3/dist-packages/redis/__init__.py'],
   ['python3-httpx', '/usr/lib/python3/dist-packages/httpx/__init__.py'],
-  ['python3-pytest', '/usr/lib/python3/dist-packages/pytest/__init__.py']
+  ['python3-pytest', '/usr/lib/python3/dist-packages/pytest/__init__.py'],
+  // Headless browser for the frontend's end-to-end smoke test (driven by playwright-core).
+  ['chromium', '/usr/bin/chromium']
 ];
 
 function log(message) {

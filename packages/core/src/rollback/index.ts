@@ -1,2 +1,6 @@
-// Re-exports of this folder (filled in as the folder grows).
-export {};
+// Re-exports of the rollback logic.
+export * from './target.ts';
+export * from './notify.ts';
+export * from './send-notification.ts';
+export * from './incident.ts';
+export * from './sequence.ts';

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals';
+import { ManualClock } from '../../src/clock.ts';
+import { HttpRequestError } from '../../src/errors.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/client.ts';
+import { renderNotification, type RollbackEvent } from '../../src/rollback/notify.ts';
+import { sendNotification } from '../../src/rollback/send-notification.ts';
+import { draftIncident } from '../../src/rollback/incident.ts';
+
+const event: RollbackEvent = {
+  environment: 'production',
+  outcome: 'rolled-back',
+  fromVersion: '1.5.0',
+  toVersion: '1.4.0',
+  toSha: '3f786850e387550fdab836ed7e6dc881de23001b',
+  reason: 'canary error rate 6.1% vs 0.2% <stable>',
+  triggeredBy: 'octocat',
+  startedAt: '2026-11-26T10:00:00.000Z',
+  durationSeconds: 41.25,
+  healthy: true,
+  runUrl: 'https://github.com/octo-org/shop/actions/runs/1',
+  problems: ['notify: HTTP 500'],
+  mention: '<!subteam^S0123>'
+};
+
+describe('renderNotification', () => {
+  it('renders Slack blocks with the mention unescaped and user text escaped', () => {
+    const body = renderNotification('slack', event) as { text: string; blocks: { type: string }[] };
+    expect(body.text).toBe('<!subteam^S0123> Rolled back production: 1.5.0 → 1.4.0');
+    const json = JSON.stringify(body);
+    expect(json).toContain('&lt;stable&gt;');
+    expect(json).toContain('<https://github.com/octo-org/shop/actions/runs/1|workflow run>');
+    expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
+  });
+
+  it('renders a Teams card with facts and links', () => {
+    const body = renderNotification('teams', { ...event, outcome: 'failed' }) as Record<string, unknown>;
+    expect(body['@type']).toBe('MessageCard');
+    expect(body.themeColor).toBe('D13438');
+    expect(JSON.stringify(body)).toContain('"name":"Health after","value":"healthy"');
+    expect(JSON.stringify(body)).toContain('Rollback of production FAILED');
+  });
+
+  it('renders plain JSON with a schema for status pages', () => {
+    expect(renderNotification('json', event)).toMatchObject({
+      schema: 'rollback-notification/v1',
+      environment: 'production',
+      toVersion: '1.4.0',
+      headline: 'Rolled back production: 1.5.0 → 1.4.0'
+    });
+  });
+});
+
+function scripted(answers: (Partial<HttpResponse> | Error)[]): HttpClient & { requests: HttpRequest[] } {
+  const requests: HttpRequest[] = [];
+  return {
+    requests,
+    async request(request) {
+      requests.push(request);
+      const answer = answers[Math.min(requests.length - 1, answers.length - 1)]!;
+      if (answer instanceof Error) throw answer;
+      return { status: 200, headers: {}, body: '', latencyMs: 1, ...answer };
+    }
+  };
+}
+
+describe('sendNotification', () => {
+  it('retries 5xx and network errors, then delivers', async () => {
+    const http = scripted([
+      { status: 502 },
+      new HttpRequestError('connection refused', 'refused', 1),
+      { status: 200 }
+    ]);
+    const clock = new ManualClock();
+    const result = await sendNotification({ a: 1 }, { url: 'http://127.0.0.1:1/hook', http, clock });
+    expect(result).toEqual({ delivered: true, attempts: 3, status: 200 });
+    expect(http.requests[0]).toMatchObject({ method: 'POST', body: '{"a":1}' });
+    expect(clock.now()).toBeGreaterThan(1000);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const http = scripted([{ status: 429, headers: { 'retry-after': '7' } }, { status: 204 }]);
+    const clock = new ManualClock();
+    await sendNotification({}, { url: 'http://x/hook', http, clock });
+    expect(clock.now()).toBeGreaterThanOrEqual(7000);
+  });
+
+  it('does not retry a 4xx and never throws', async () => {
+    const http = scripted([{ status: 404, body: 'no_team' }]);
+    const result = await sendNotification({}, { url: 'http://x/hook', http, clock: new ManualClock() });
+    expect(result).toEqual({ delivered: false, attempts: 1, error: 'HTTP 404: no_team' });
+  });
+
+  it('gives up after the attempts with the last status', async () => {
+    const http = scripted([{ status: 503 }]);
+    const result = await sendNotification(
+      {},
+      { url: 'http://x/hook', http, clock: new ManualClock(), attempts: 3 }
+    );
+    expect(result).toMatchObject({ delivered: false, attempts: 3, status: 503 });
+  });
+});
+
+describe('draftIncident', () => {
+  it('assigns the commit authors, labels the issue and lists symptoms and steps', () => {
+    const draft = draftIncident({
+      event,
+      symptoms: ['canary error rate 6.1% (baseline 0.2%)', 'redis: Connection\nrefused'],
+      timeline: ['traffic: done (weight 0, verified)', 'health: done'],
+      commits: [
+        { sha: 'aaaaaaaaaaaa', message: 'Add cache\n\nlong body', author: 'alice' },
+        { sha: 'bbbbbbbbbbbb', message: 'Fix typo', author: 'bob' },
+        { sha: 'cccccccccccc', message: 'Tune', author: 'alice' },
+        { sha: 'dddddddddddd', message: 'Bot change' }
+      ]
+    });
+    expect(draft.labels).toEqual(['incident', 'rollback']);
+    expect(draft.assignees).toEqual(['alice', 'bob']);
+    expect(draft.title).toBe(
+      'Rollback of production: 1.5.0 → 1.4.0 (canary error rate 6.1% vs 0.2% <stable>)'
+    );
+    expect(draft.body).toContain('- redis: Connection refused');
+    expect(draft.body).toContain('- `aaaaaaa` Add cache (@alice)');
+    expect(draft.body).toContain('| rollback took | 41.3 s |');
+  });
+});
