@@ -291,6 +291,10 @@ export function runCommand(
         stderr: Buffer.concat(stderr).toString('utf8')
       });
     });
+    // A child that exits without reading its input closes the pipe first: EPIPE is not our error.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(options.input ?? '');
   });
 }
