@@ -208,7 +208,8 @@ test('alembic prints the migration SQL offline, without a database', async () =>
 });
 
 test('the frontend builds into dist/index.html', async () => {
-  const env = childEnv();
+  // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const env = childEnv({ NODE_ENV: 'production' });
   if (!existsSync(path.join(EXAMPLE_FRONTEND_DIR, 'node_modules'))) {
     await runChecked('npm', ['ci', '--no-audit', '--no-fund'], {
       cwd: EXAMPLE_FRONTEND_DIR,
