@@ -1,2 +1,8 @@
-// Re-exports of this folder (filled in as the folder grows).
-export {};
+// Re-exports of the metric providers.
+export * from './provider.ts';
+export * from './spec.ts';
+export * from './promql.ts';
+export * from './probe.ts';
+export * from './prometheus.ts';
+export * from './factory.ts';
+export * from './inputs.ts';

@@ -1,0 +1,35 @@
+/**
+ * The canary-step post step (`post-if: always()`): when main did not finish while traffic was
+ * split (the job was cancelled, timed out or crashed), put all traffic back on stable through the
+ * router main saved. The decision is core's planPostStep.
+ */
+import {
+  createExec,
+  createTrafficRouter,
+  renderCanaryPostSummary,
+  runCanaryPost,
+  type ActionContext,
+  type Exec
+} from '@deploy-actions/core';
+
+export async function runPost(context: ActionContext, deps: { exec?: Exec } = {}): Promise<void> {
+  const exec = deps.exec ?? createExec();
+  const result = await runCanaryPost((name) => context.getState(name), {
+    createRouter: (spec) => createTrafficRouter(spec, { exec, logger: context.logger }),
+    logger: context.logger
+  });
+  if (result.action === 'nothing') return;
+  await context.writeSummary(renderCanaryPostSummary(result));
+  if (result.ok) {
+    context.annotate('warning', `canary-step post: ${result.reason}; ${result.outcome}.`, {
+      title: 'canary-step: traffic reset'
+    });
+  } else {
+    context.fail(
+      `canary-step post: ${result.reason}; ${result.outcome}. Put traffic back on stable by hand.`,
+      {
+        title: 'canary-step: reset failed'
+      }
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import type { Clock } from '../../clock.ts';
+import { ConfigurationError, errorMessage } from '../../errors.ts';
+import type { HttpClient } from '../../http/client.ts';
+import { displayUrl } from '../../redact.ts';
+import { percentile } from '../../stats/percentiles.ts';
+import type { ProbeSpec } from './spec.ts';
+import type { MeasureWindow, MetricProvider, Track, TrackMeasurement } from './provider.ts';
+
+export interface ProbeDeps {
+  http: HttpClient;
+  clock: Clock;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * Sends GET requests to the track's URL at a fixed rate for the whole window (open loop: a slow
+ * answer does not delay the next request, so latency is not under-reported), each on a new
+ * connection with `Cache-Control: no-cache`. A request that gets no answer, or an answer other than
+ * 2xx/3xx, is an error; the latency of every answer (whatever its status) is kept for the rank test.
+ */
+export function createProbeProvider(spec: ProbeSpec, deps: ProbeDeps): MetricProvider {
+  const urlOf = (track: Track) => (track === 'canary' ? spec.canaryUrl : spec.stableUrl);
+  return {
+    type: 'probe',
+    async preflight() {
+      // One request to each URL before any traffic moves: a wrong URL is a configuration problem,
+      // found while nothing has been changed yet. Any answer will do; the analysis judges statuses.
+      for (const track of ['stable', 'canary'] as const) {
+        try {
+          await deps.http.request({ url: urlOf(track), timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+        } catch (error) {
+          throw new ConfigurationError(
+            `Input \`probe-${track}-url\`: ${displayUrl(urlOf(track))} does not answer (${errorMessage(error)}); nothing was changed.`
+          );
+        }
+      }
+    },
+    async measure(track, window) {
+      return probeTrack(urlOf(track), spec, window, deps);
+    }
+  };
+}
+
+async function probeTrack(
+  url: string,
+  spec: ProbeSpec,
+  window: MeasureWindow,
+  deps: ProbeDeps
+): Promise<TrackMeasurement> {
+  const spacingMs = 1000 / spec.rps;
+  const timeoutMs = Math.min(spec.timeoutMs ?? DEFAULT_TIMEOUT_MS, Math.max(window.durationMs, 100));
+  const latenciesMs: number[] = [];
+  const errorsByReason: Record<string, number> = {};
+  let requests = 0;
+  let errors = 0;
+  const fail = (reason: string) => {
+    errors++;
+    errorsByReason[reason] = (errorsByReason[reason] ?? 0) + 1;
+  };
+  const send = async () => {
+    try {
+      const response = await deps.http.request({
+        url,
+        headers: { 'cache-control': 'no-cache' },
+        timeoutMs,
+        // The body is not read beyond what the status says; keep memory flat at high rates.
+        maxBodyBytes: 256 * 1024
+      });
+      latenciesMs.push(response.latencyMs);
+      if (response.status < 200 || response.status >= 400) fail(`HTTP ${response.status}`);
+    } catch (error) {
+      fail(errorMessage(error));
+    }
+  };
+  const pending: Promise<void>[] = [];
+  const start = window.end - window.durationMs;
+  // Requests go out on a fixed schedule from the window's start, so timer drift does not add up;
+  // after a stall the missed requests go out at once rather than being dropped.
+  const planned = Math.max(1, Math.round((window.durationMs * spec.rps) / 1000));
+  for (let n = 0; n < planned; n++) {
+    const wait = start + n * spacingMs - deps.clock.now();
+    if (wait > 0) await deps.clock.sleep(wait);
+    requests++;
+    pending.push(send());
+  }
+  await Promise.all(pending);
+  const p99 = percentile(latenciesMs, 99);
+  return {
+    requests,
+    errors,
+    ...(p99 !== undefined ? { p99Ms: p99 } : {}),
+    latenciesMs,
+    ...(errors > 0 ? { errorsByReason } : {})
+  };
+}
