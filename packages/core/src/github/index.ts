@@ -1,2 +1,4 @@
-// Re-exports of this folder (filled in as the folder grows).
-export {};
+// Re-exports of this folder: the GitHubClient interface, the run context and the Octokit client.
+export * from './client.ts';
+export * from './context.ts';
+export * from './octokit.ts';
