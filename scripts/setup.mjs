@@ -67,7 +67,15 @@ function installNpmPackages() {
     return;
   }
   log('npm packages: npm ci');
-  run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root });
+  try {
+    run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root });
+  } catch {
+    // squawk-cli lists a binary package per platform; those for other platforms are not in the
+    // registry this project reaches, so the lock file cannot record them and npm ci refuses.
+    // npm install honours the lock for everything it does record.
+    log('npm packages: npm ci refused the lock file; npm install instead');
+    run('npm', ['install', '--no-audit', '--no-fund'], { cwd: root });
+  }
 }
 
 function installFrontendPackages() {
