@@ -11,6 +11,7 @@ export * from './http/retry.ts';
 export * from './stats/percentiles.ts';
 export * from './summary/markdown.ts';
 export * from './summary/health-gate.ts';
+export * from './summary/rollback.ts';
 export * from './health/responses.ts';
 export * from './health/probe.ts';
 export * from './health/gate.ts';

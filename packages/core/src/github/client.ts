@@ -56,6 +56,13 @@ export interface CommitComparison {
   mergeBaseSha: string | null;
 }
 
+/** One commit of a comparison; `author` is the GitHub login, when GitHub links the commit to an account. */
+export interface ComparedCommit {
+  sha: string;
+  message: string;
+  author?: string;
+}
+
 export interface GitHubIssue {
   number: number;
   title: string;
@@ -137,6 +144,8 @@ export interface CreateGitHubIssueInput {
   title: string;
   body: string;
   labels?: string[];
+  /** Logins; GitHub silently drops those who cannot be assigned. */
+  assignees?: string[];
 }
 
 /**
@@ -151,6 +160,12 @@ export interface GitHubClient {
   listCommitStatuses(ref: string): Promise<CommitStatus[]>;
   getWorkflowRun(runId: number): Promise<WorkflowRun>;
   compareCommits(base: string, head: string): Promise<CommitComparison>;
+  /**
+   * The commits in `head` and not in `base` (GitHub's compare: at most 250), with their GitHub
+   * authors where known. Optional so existing fakes need not implement it; rollback uses it to
+   * assign the incident.
+   */
+  listCommitsBetween?(base: string, head: string): Promise<ComparedCommit[]>;
   /** Issues (not pull requests) having every one of `labels`. */
   listIssues(filter: { labels?: string[]; state?: 'open' | 'closed' | 'all' }): Promise<GitHubIssue[]>;
   createIssue(input: CreateGitHubIssueInput): Promise<GitHubIssue>;

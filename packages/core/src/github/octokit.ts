@@ -317,6 +317,22 @@ export async function createGitHubClient(options: OctokitClientOptions): Promise
         mergeBaseSha: str((comparison.merge_base_commit as Json | undefined)?.sha)
       } satisfies CommitComparison;
     },
+    async listCommitsBetween(base, head) {
+      // One request: GitHub's compare lists up to 250 commits, enough to find who to assign.
+      const comparison = await request('GET /repos/{owner}/{repo}/compare/{basehead}', {
+        basehead: `${base}...${head}`,
+        per_page: 100
+      });
+      const commits = Array.isArray(comparison.commits) ? (comparison.commits as Json[]) : [];
+      return commits.map((c) => {
+        const author = str((c.author as Json | null | undefined)?.login);
+        return {
+          sha: String(c.sha),
+          message: str((c.commit as Json | undefined)?.message) ?? '',
+          ...(author ? { author } : {})
+        };
+      });
+    },
     async listIssues(filter) {
       const issues = await paginate('GET /repos/{owner}/{repo}/issues', {
         state: filter.state ?? 'open',
@@ -330,7 +346,8 @@ export async function createGitHubClient(options: OctokitClientOptions): Promise
         await request('POST /repos/{owner}/{repo}/issues', {
           title: input.title,
           body: input.body,
-          ...(input.labels ? { labels: input.labels } : {})
+          ...(input.labels ? { labels: input.labels } : {}),
+          ...(input.assignees?.length ? { assignees: input.assignees } : {})
         })
       );
     },

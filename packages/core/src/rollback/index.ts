@@ -4,3 +4,4 @@ export * from './notify.ts';
 export * from './send-notification.ts';
 export * from './incident.ts';
 export * from './sequence.ts';
+export * from './run-rollback.ts';

@@ -1,0 +1,328 @@
+/**
+ * rollback as users run it: the dist bundle under Node 24, moving real traffic back to stable
+ * through a real nginx in front of two real versions of the example app (stable 1.4.0, bad 1.5.0,
+ * PostgreSQL and Redis behind them), verified with health-gate's logic through nginx, recorded in
+ * the GitHub fake (deployment history, statuses, incident issue) and announced to a loopback
+ * webhook receiver.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { readUpstreamWeight, renderUpstream } from '../packages/core/src/providers/traffic/nginx.ts';
+import type { RollbackReport } from '../packages/core/src/rollback/run-rollback.ts';
+import { startGitHubFake, type GitHubFake } from './fakes/github/index.ts';
+import { runAction, type ActionRun } from './run-action.ts';
+import {
+  freePort,
+  migrateDatabase,
+  startExampleApp,
+  startPostgres,
+  startRedis,
+  type ExampleApp,
+  type PostgresService,
+  type RedisService
+} from './services/index.ts';
+import { startNginx, type NginxService } from './services/nginx.ts';
+
+const GOOD_SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
+const BAD_SHA = '89e6c98d92887913cadf06b2adb97f26cde4849b';
+const HOOK_SECRET = 'T0SECRET/B0HOOKPATH/xyzzy4242';
+const HEADER_SECRET = 'hdr-secret-9f8e7d';
+
+let postgres: PostgresService;
+let redis: RedisService;
+let stable: ExampleApp;
+let bad: ExampleApp;
+let nginx: NginxService;
+let fake: GitHubFake | undefined;
+let temp: string;
+
+/** A webhook receiver on loopback: records each body; answers `status`. */
+const webhook = {
+  server: undefined as http.Server | undefined,
+  port: 0,
+  status: 200,
+  bodies: [] as unknown[],
+  get url() {
+    return `http://127.0.0.1:${this.port}/services/${HOOK_SECRET}`;
+  }
+};
+
+beforeAll(async () => {
+  temp = mkdtempSync(path.join(os.tmpdir(), 'rollback-test-'));
+  [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  await migrateDatabase(postgres.url);
+  const badPort = await freePort();
+  [stable, bad] = await Promise.all([
+    startExampleApp({ version: '1.4.0', gitSha: GOOD_SHA, databaseUrl: postgres.url, redisUrl: redis.url }),
+    startExampleApp({
+      version: '1.5.0',
+      gitSha: BAD_SHA,
+      track: 'canary',
+      port: badPort,
+      databaseUrl: postgres.url,
+      redisUrl: redis.url
+    })
+  ]);
+  nginx = await startNginx({
+    upstreamServers: [`127.0.0.1:${stable.port} weight=50`, `127.0.0.1:${bad.port} weight=50`]
+  });
+  webhook.server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      webhook.bodies.push(JSON.parse(body));
+      response.writeHead(webhook.status, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => webhook.server!.listen(0, '127.0.0.1', resolve));
+  webhook.port = (webhook.server.address() as { port: number }).port;
+}, 120_000);
+
+afterAll(async () => {
+  await new Promise((resolve) => webhook.server?.close(resolve));
+  await Promise.all([nginx?.stop(), stable?.stop(), bad?.stop()]);
+  await Promise.all([postgres?.stop(), redis?.stop()]);
+  rmSync(temp, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+  webhook.status = 200;
+  webhook.bodies = [];
+});
+
+/** The bad version has half the traffic, as after a canary step; history: 1.3.0, 1.4.0, then 1.5.0. */
+async function badRelease(history: 'full' | 'first-only' = 'full'): Promise<GitHubFake> {
+  writeFileSync(
+    nginx.upstreamFile,
+    renderUpstream(
+      {
+        upstreamName: 'backend',
+        stableServer: `127.0.0.1:${stable.port}`,
+        canaryServer: `127.0.0.1:${bad.port}`
+      },
+      50
+    )
+  );
+  await nginx.reload();
+  fake = await startGitHubFake();
+  const s = fake.state;
+  if (history === 'full') {
+    s.addDeployment({
+      sha: 'c'.repeat(40),
+      environment: 'production',
+      payload: { version: '1.3.0' },
+      statuses: ['success', 'inactive']
+    });
+    s.addDeployment({
+      sha: GOOD_SHA,
+      environment: 'production',
+      payload: { version: '1.4.0' },
+      statuses: ['success', 'inactive']
+    });
+  }
+  s.addDeployment({
+    sha: BAD_SHA,
+    environment: 'production',
+    payload: { version: '1.5.0' },
+    statuses: ['success']
+  });
+  // The incident reads the commits between the good and the bad version (the fake lists none).
+  s.setComparison(GOOD_SHA, BAD_SHA, { aheadBy: 3, behindBy: 0 });
+  return fake;
+}
+
+const redeployLog = () => path.join(temp, 'redeploy.txt');
+
+function inputs(github: GitHubFake, given: Record<string, string> = {}): Record<string, string> {
+  return {
+    'github-token': github.token,
+    environment: 'production',
+    reason: 'error rate 6% on 1.5.0',
+    router: 'nginx',
+    'nginx-upstream-file': nginx.upstreamFile,
+    'nginx-stable-server': `127.0.0.1:${stable.port}`,
+    'nginx-canary-server': `127.0.0.1:${bad.port}`,
+    'nginx-test-command': nginx.testCommand,
+    'nginx-reload-command': nginx.reloadCommand,
+    'redeploy-command': `sh -c 'echo "$ROLLBACK_VERSION $ROLLBACK_SHA $ENVIRONMENT" > ${redeployLog()}'`,
+    'health-url': nginx.url,
+    'health-expected-version': '1.4.0',
+    'health-interval': '300ms',
+    'health-start-period': '0',
+    'health-deadline': '20s',
+    'health-headers': `X-Probe-Token: ${HEADER_SECRET}`,
+    'notify-webhook': webhook.url,
+    'notify-format': 'json',
+    ...given
+  };
+}
+
+function rollback(github: GitHubFake, given: Record<string, string> = {}): Promise<ActionRun> {
+  return runAction('rollback', {
+    inputs: inputs(github, given),
+    env: { GITHUB_API_URL: github.url },
+    timeoutMs: 60_000
+  });
+}
+
+const weight = () => readUpstreamWeight(readFileSync(nginx.upstreamFile, 'utf8'));
+const report = (run: ActionRun) => JSON.parse(run.outputs.report!) as RollbackReport;
+const stepStatus = (run: ActionRun) =>
+  Object.fromEntries(
+    (report(run).steps as { name: string; status: string }[]).map((s) => [s.name, s.status])
+  );
+
+/** Every place a secret could leak: log, outputs, summary, annotations, issue bodies, webhook bodies. */
+function everythingSaid(run: ActionRun, github: GitHubFake): string {
+  // `::add-mask::` lines are commands the runner consumes; they never reach the visible log.
+  const visibleLog = run.log
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+  expect(run.log).toContain(`::add-mask::${HEADER_SECRET}`);
+  return [
+    visibleLog,
+    JSON.stringify(run.outputs),
+    run.summary,
+    JSON.stringify(run.annotations),
+    JSON.stringify(github.state.issues),
+    JSON.stringify(webhook.bodies)
+  ].join('\n');
+}
+
+describe('rollback', () => {
+  it('runs the full sequence: traffic to stable, redeploy, health, statuses, notification, incident', async () => {
+    const github = await badRelease();
+    const run = await rollback(github);
+    expect(run.exitCode).toBe(0);
+    expect(weight()).toBe(0);
+    expect(run.outputs['rolled-back-to']).toBe('1.4.0');
+    expect(run.outputs.healthy).toBe('true');
+    expect(readFileSync(redeployLog(), 'utf8').trim()).toBe(`1.4.0 ${GOOD_SHA} production`);
+    expect(stepStatus(run)).toMatchObject({
+      traffic: 'done',
+      target: 'done',
+      redeploy: 'done',
+      health: 'done',
+      'deployment-status': 'done',
+      notify: 'done',
+      incident: 'done'
+    });
+    const r = report(run);
+    expect(r.schema).toBe('rollback/v1');
+    expect(r.from).toMatchObject({ version: '1.5.0', sha: BAD_SHA });
+    // The bad deployment is marked failed; a new deployment of the good sha is recorded as success.
+    const badDeployment = github.state.deployments.find((d) => d.sha === BAD_SHA)!;
+    expect(badDeployment.statuses.at(-1)!.state).toBe('failure');
+    const restored = github.state.deployments.at(-1)!;
+    expect(restored).toMatchObject({ sha: GOOD_SHA, payload: { version: '1.4.0', rollback: true } });
+    expect(restored.statuses.at(-1)!.state).toBe('success');
+    const issue = github.state.issues.at(-1)!;
+    expect(issue.labels).toEqual(['incident', 'rollback']);
+    expect(run.outputs['incident-url']).toContain(`/issues/${issue.number}`);
+    expect(webhook.bodies).toHaveLength(1);
+    expect(JSON.stringify(webhook.bodies[0])).toContain('1.4.0');
+    expect(run.summary).toContain('rollback of production');
+    expect(github.violations).toEqual([]);
+    const said = everythingSaid(run, github);
+    for (const secret of [github.token, HOOK_SECRET, HEADER_SECRET]) expect(said).not.toContain(secret);
+  }, 60_000);
+
+  it('restores the given version, finding its sha in the history', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      version: '1.3.0',
+      'health-url': '',
+      router: '',
+      'create-incident': 'false'
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['rolled-back-to']).toBe('1.3.0');
+    expect(readFileSync(redeployLog(), 'utf8').trim()).toBe(`1.3.0 ${'c'.repeat(40)} production`);
+    expect(run.outputs.healthy).toBe('');
+    expect(run.outputs['incident-url']).toBe('');
+    expect(stepStatus(run)).toMatchObject({ traffic: 'skipped', health: 'skipped', incident: 'skipped' });
+    expect(weight()).toBe(50);
+  }, 30_000);
+
+  it('fails clearly without a previous deployment, still putting traffic on stable and telling people', async () => {
+    const github = await badRelease('first-only');
+    const run = await rollback(github, { 'health-expected-version': '' });
+    expect(run.exitCode).toBe(1);
+    expect(weight()).toBe(0);
+    expect(run.outputs['rolled-back-to']).toBe('');
+    expect(stepStatus(run)).toMatchObject({
+      traffic: 'done',
+      target: 'failed',
+      notify: 'done',
+      incident: 'done'
+    });
+    expect(run.log).toContain('no successful deployment before the current one');
+    expect(run.summary).toContain('version');
+    expect(webhook.bodies).toHaveLength(1);
+  }, 60_000);
+
+  it('completes the rollback when the webhook is down, reporting the failed notification', async () => {
+    const github = await badRelease();
+    webhook.status = 503;
+    const run = await rollback(github);
+    expect(run.exitCode).toBe(0);
+    expect(weight()).toBe(0);
+    expect(run.outputs['rolled-back-to']).toBe('1.4.0');
+    expect(stepStatus(run).notify).toBe('failed');
+    expect(report(run).notification).toMatchObject({ delivered: false, status: 503 });
+    expect(run.annotations.some((a) => a.level === 'warning' && a.message.includes('notify'))).toBe(true);
+    expect(webhook.bodies.length).toBeGreaterThan(1);
+    const said = everythingSaid(run, github);
+    for (const secret of [github.token, HOOK_SECRET, HEADER_SECRET]) expect(said).not.toContain(secret);
+  }, 60_000);
+
+  it('fails when health is not verified after the rollback', async () => {
+    const github = await badRelease();
+    // The bad version answers directly: it never reports 1.4.0.
+    const run = await rollback(github, { 'health-url': bad.url, 'health-deadline': '3s' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.healthy).toBe('false');
+    expect(stepStatus(run)).toMatchObject({ health: 'failed', notify: 'done', incident: 'done' });
+    expect(github.state.deployments.at(-1)!.statuses.at(-1)!.state).toBe('failure');
+    expect(github.state.issues.at(-1)!.body).toContain('health');
+  }, 60_000);
+
+  it.each([
+    ['environment', ''],
+    ['reason', ''],
+    ['notify-format', 'discord'],
+    ['notify-webhook', 'not a url'],
+    ['router', 'haproxy'],
+    ['nginx-stable-server', 'nowhere'],
+    ['redeploy-command', "sh -c 'unterminated"],
+    ['migrate-downgrade', 'true'],
+    ['allow-destructive-downgrade', 'maybe'],
+    ['health-url', 'ftp://x'],
+    ['health-interval', 'soon'],
+    ['health-retries', '0'],
+    ['health-expected-sha', 'xyz'],
+    ['recovery-window', '5m'],
+    ['create-incident', 'yes']
+  ])(
+    'refuses %s=%j before anything is touched',
+    async (input, value) => {
+      const github = await badRelease();
+      const given: Record<string, string> = { [input]: value };
+      // An empty redeploy-command is simply absent; test an unterminated quote instead.
+      if (input === 'redeploy-command') given[input] = `sh -c 'unterminated`;
+      const run = await rollback(github, given);
+      expect(run.exitCode).toBe(1);
+      expect(run.log).toContain(input);
+      expect(weight()).toBe(50);
+      expect(webhook.bodies).toHaveLength(0);
+      expect(github.calls).toHaveLength(0);
+    },
+    30_000
+  );
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import { MemoryLogger, VerdictFailure, type ActionContext } from '@deploy-actions/core';
+import { readRollbackInputs } from '../src/inputs.ts';
+import { run, toHealthConfig, toRollbackConfig } from '../src/main.ts';
+import { actionYml, runnerInputs } from './action-yml.ts';
+
+const ENV = {
+  GITHUB_REPOSITORY: 'octo/shop',
+  GITHUB_RUN_ID: '77',
+  GITHUB_ACTOR: 'oncall',
+  GITHUB_SERVER_URL: 'https://github.example.com'
+};
+
+const read = (given: Record<string, string>) =>
+  readRollbackInputs(
+    (name) => runnerInputs({ 'github-token': '', ...given })[name] ?? '',
+    () => {}
+  );
+
+/** An ActionContext that keeps everything the action writes. */
+function fakeContext(inputs: Record<string, string>) {
+  const outputs: Record<string, string> = {};
+  const summaries: string[] = [];
+  const logger = new MemoryLogger();
+  const context: ActionContext = {
+    getInput: (name) => runnerInputs({ 'github-token': '', ...inputs })[name] ?? '',
+    setOutput: (name, value) => {
+      outputs[name] = String(value);
+    },
+    setSecret: () => {},
+    saveState: () => {},
+    getState: () => '',
+    annotate: () => {},
+    fail: () => {},
+    writeSummary: async (markdown) => {
+      summaries.push(markdown);
+    },
+    redact: (text) => text,
+    logger
+  };
+  return { context, outputs, summaries };
+}
+
+describe('rollback main', () => {
+  it('maps inputs onto the sequence: router, redeploy, health, notification and the run link', () => {
+    const config = toRollbackConfig(
+      read({
+        environment: 'production',
+        reason: 'r',
+        'create-incident': 'false',
+        router: 'command',
+        'set-weight-command': './weight.sh {weight}',
+        'redeploy-command': './redeploy.sh --fast',
+        'health-url': 'https://api.example.com',
+        'notify-webhook': 'https://hooks.example.com/x',
+        'notify-mention': '@sre'
+      }),
+      {
+        repository: { owner: 'octo', repo: 'shop' },
+        runId: 77,
+        actor: 'oncall',
+        serverUrl: 'https://github.com'
+      } as never
+    );
+    expect(config.router).toMatchObject({ type: 'command', command: ['./weight.sh', '{weight}'] });
+    expect(config.redeploy).toEqual({ argv: ['./redeploy.sh', '--fast'], timeoutMs: 60_000 });
+    expect(config.health?.target).toMatchObject({ url: 'https://api.example.com', readyPath: '/ready' });
+    expect(config.notify).toEqual({ url: 'https://hooks.example.com/x', format: 'slack', mention: '@sre' });
+    expect(config.runUrl).toBe('https://github.com/octo/shop/actions/runs/77');
+    expect(config.triggeredBy).toBe('oncall');
+  });
+
+  it('has no health step without health-url', () => {
+    expect(
+      toHealthConfig(read({ environment: 'p', reason: 'r', 'create-incident': 'false' }))
+    ).toBeUndefined();
+  });
+
+  it('writes every output and fails with the verdict when the target cannot be found', async () => {
+    const { context, outputs, summaries } = fakeContext({
+      environment: 'production',
+      reason: 'bad release',
+      'create-incident': 'false'
+    });
+    await expect(run(context, { env: ENV })).rejects.toBeInstanceOf(VerdictFailure);
+    expect(Object.keys(outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
+    expect(outputs['rolled-back-to']).toBe('');
+    expect(summaries[0]).toContain('FAILED');
+    expect(JSON.parse(outputs.report!).schema).toBe('rollback/v1');
+  });
+
+  it('restores a given version without GitHub and succeeds, unverified', async () => {
+    const { context, outputs } = fakeContext({
+      environment: 'staging',
+      reason: 'manual',
+      version: '1.4.0',
+      'create-incident': 'false'
+    });
+    await run(context, { env: ENV });
+    expect(outputs['rolled-back-to']).toBe('1.4.0');
+    expect(outputs.healthy).toBe('');
+    expect(JSON.parse(outputs.report!).verdict).toContain('not verified');
+  });
+});

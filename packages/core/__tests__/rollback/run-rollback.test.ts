@@ -1,0 +1,361 @@
+import { describe, expect, it } from '@jest/globals';
+import { ManualClock } from '../../src/clock.ts';
+import type { Exec, ExecOptions, ExecResult } from '../../src/exec/exec.ts';
+import type {
+  CreateGitHubDeploymentInput,
+  CreateGitHubDeploymentStatusInput,
+  CreateGitHubIssueInput,
+  GitHubClient,
+  GitHubDeployment,
+  GitHubDeploymentStatus
+} from '../../src/github/client.ts';
+import type { HealthGateConfig } from '../../src/health/run-health-gate.ts';
+import { MemoryLogger } from '../../src/logger.ts';
+import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
+import { runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
+import { ScriptedHttp, type Script } from '../fakes/scripted-http.ts';
+
+const SHA_GOOD = 'a'.repeat(40);
+const SHA_BAD = 'b'.repeat(40);
+const WEBHOOK = 'https://hooks.example.com/services/T000/SECRET-PATH';
+
+/** Deployment history in memory; records every write. */
+class FakeGitHub implements Partial<GitHubClient> {
+  readonly repository = { owner: 'octo', repo: 'shop' };
+  deployments: GitHubDeployment[] = [];
+  statuses = new Map<number, GitHubDeploymentStatus[]>();
+  created: CreateGitHubDeploymentInput[] = [];
+  statusWrites: { id: number; input: CreateGitHubDeploymentStatusInput }[] = [];
+  issues: CreateGitHubIssueInput[] = [];
+  failIssue = false;
+  compared: string[] = [];
+  failList = false;
+
+  seed(id: number, sha: string, version: string, states: GitHubDeploymentStatus['state'][], minute: number) {
+    this.deployments.push({
+      id,
+      sha,
+      ref: 'main',
+      task: 'deploy',
+      environment: 'production',
+      description: null,
+      creator: 'ci',
+      createdAt: `2026-11-20T10:${String(minute).padStart(2, '0')}:00Z`,
+      payload: { version },
+      productionEnvironment: true,
+      transientEnvironment: false
+    });
+    this.statuses.set(
+      id,
+      states.map((state, i) => ({
+        id: id * 100 + i,
+        state,
+        description: '',
+        environmentUrl: null,
+        logUrl: null,
+        createdAt: `2026-11-20T10:${String(minute).padStart(2, '0')}:0${i}Z`,
+        creator: 'ci'
+      }))
+    );
+  }
+  async listDeployments() {
+    if (this.failList) throw new Error('GitHub is down');
+    return [...this.deployments].reverse();
+  }
+  async listDeploymentStatuses(id: number) {
+    return [...(this.statuses.get(id) ?? [])].reverse();
+  }
+  async createDeployment(input: CreateGitHubDeploymentInput) {
+    this.created.push(input);
+    const deployment = { ...this.deployments[0]!, id: 900 + this.created.length, sha: input.ref };
+    return deployment;
+  }
+  async createDeploymentStatus(id: number, input: CreateGitHubDeploymentStatusInput) {
+    this.statusWrites.push({ id, input });
+    return {
+      id: 1,
+      state: input.state,
+      description: '',
+      environmentUrl: null,
+      logUrl: null,
+      createdAt: '',
+      creator: null
+    };
+  }
+  async listCommitsBetween(base: string, head: string) {
+    this.compared.push(`${base.slice(0, 1)}...${head.slice(0, 1)}`);
+    return [
+      { sha: 'e'.repeat(40), message: 'feat: faster checkout\n\nbody', author: 'alice' },
+      { sha: 'f'.repeat(40), message: 'fix: typo' },
+      { sha: '1'.repeat(40), message: 'chore: bump', author: 'bob' }
+    ];
+  }
+  async createIssue(input: CreateGitHubIssueInput) {
+    if (this.failIssue) throw new Error('403: issues: write needed');
+    this.issues.push(input);
+    return {
+      number: 7,
+      title: input.title,
+      htmlUrl: 'https://github.com/octo/shop/issues/7',
+      state: 'open',
+      labels: [],
+      createdAt: '',
+      author: null
+    };
+  }
+}
+
+function history(): FakeGitHub {
+  const github = new FakeGitHub();
+  github.seed(1, 'c'.repeat(40), '1.3.0', ['success', 'inactive'], 0);
+  github.seed(2, SHA_GOOD, '1.4.0', ['success', 'inactive'], 10);
+  github.seed(3, 'd'.repeat(40), '1.4.1', ['failure'], 20);
+  github.seed(4, SHA_BAD, '1.5.0', ['success'], 30);
+  return github;
+}
+
+class FakeRouter implements TrafficRouter {
+  readonly type = 'command' as const;
+  readonly target = 'fake router';
+  weights: number[] = [];
+  constructor(private readonly behaviour: 'ok' | 'throws' | 'unverified' = 'ok') {}
+  async setWeight(weight: number) {
+    if (this.behaviour === 'throws') throw new Error('nginx -t failed');
+    this.weights.push(weight);
+  }
+  async verifyWeight() {
+    return this.behaviour === 'unverified' ? false : true;
+  }
+  async reset() {
+    await this.setWeight(0);
+  }
+}
+
+class FakeExec implements Exec {
+  calls: { argv: readonly string[]; options: ExecOptions }[] = [];
+  constructor(private readonly exitCode = 0) {}
+  async run(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+    this.calls.push({ argv, options });
+    return {
+      exitCode: this.exitCode,
+      signal: null,
+      timedOut: false,
+      stdout: '',
+      stderr: 'boom',
+      durationMs: 1200
+    };
+  }
+}
+
+const healthy =
+  (version: string): Script =>
+  (request) => {
+    if (request.url.startsWith('https://hooks.')) return { status: 200, body: 'ok' };
+    if (request.path.startsWith('/ready')) return { status: 200, body: { status: 'ok', checks: [] } };
+    return { status: 200, body: { status: 'ok', version, git_sha: SHA_GOOD, uptime_seconds: 5 } };
+  };
+
+const healthConfig: HealthGateConfig = {
+  target: {
+    url: 'http://app.internal',
+    healthPath: '/health',
+    readyPath: '/ready',
+    expectedVersion: '1.4.0',
+    headers: {},
+    timeoutMs: 1000
+  },
+  gate: { intervalMs: 1000, startPeriodMs: 0, retries: 2, successThreshold: 1, deadlineMs: 10_000 },
+  latencySamples: 0,
+  latencyPath: '/health',
+  latencyConcurrency: 1,
+  maxP99Ms: 600_000,
+  smoke: []
+};
+
+function setup(
+  options: { script?: Script; exit?: number; router?: FakeRouter; github?: FakeGitHub | null } = {}
+) {
+  const clock = new ManualClock();
+  const http = new ScriptedHttp(clock, options.script ?? healthy('1.4.0'));
+  const github = options.github === null ? undefined : (options.github ?? history());
+  const exec = new FakeExec(options.exit ?? 0);
+  const router = options.router ?? new FakeRouter();
+  const logger = new MemoryLogger();
+  const deps = {
+    github: github as GitHubClient | undefined,
+    exec,
+    http,
+    clock,
+    logger,
+    router,
+    notifyAttempts: 2
+  };
+  return { deps, github, exec, router, http, logger };
+}
+
+const base: RollbackConfig = {
+  environment: 'production',
+  reason: 'error rate 6% after 1.5.0',
+  router: { type: 'command', command: ['set-weight', '{weight}'], timeoutMs: 1000 },
+  redeploy: { argv: ['./deploy.sh'], timeoutMs: 1000 },
+  health: healthConfig,
+  notify: { url: WEBHOOK, format: 'json' },
+  createIncident: true,
+  triggeredBy: 'oncall',
+  runUrl: 'https://github.com/octo/shop/actions/runs/5'
+};
+
+const statusOf = (report: Awaited<ReturnType<typeof runRollback>>) =>
+  Object.fromEntries(report.steps.map((s) => [s.name, s.status]));
+
+describe('runRollback', () => {
+  it('runs the full sequence in order and restores the previous successful deployment', async () => {
+    const { deps, github, exec, router } = setup();
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(true);
+    expect(report.steps.map((s) => s.name)).toEqual([
+      'traffic',
+      'target',
+      'redeploy',
+      'migrate-downgrade',
+      'health',
+      'recovery',
+      'deployment-status',
+      'notify',
+      'incident'
+    ]);
+    expect(router.weights).toEqual([0]);
+    expect(report.target).toMatchObject({ version: '1.4.0', sha: SHA_GOOD, deploymentId: 2 });
+    expect(report.from).toMatchObject({ version: '1.5.0', deploymentId: 4 });
+    expect(exec.calls[0]!.options.env).toEqual({
+      ROLLBACK_VERSION: '1.4.0',
+      ROLLBACK_SHA: SHA_GOOD,
+      ENVIRONMENT: 'production'
+    });
+    expect(github!.statusWrites[0]).toMatchObject({ id: 4, input: { state: 'failure' } });
+    expect(github!.created[0]).toMatchObject({
+      ref: SHA_GOOD,
+      environment: 'production',
+      payload: { version: '1.4.0', rollback: true }
+    });
+    expect(github!.statusWrites[1]!.input.state).toBe('success');
+    expect(github!.issues[0]!.labels).toEqual(['incident', 'rollback']);
+    // Assigned to the authors GitHub knows of the commits between the good and the bad version.
+    expect(github!.compared).toEqual(['a...b']);
+    expect(github!.issues[0]!.assignees).toEqual(['alice', 'bob']);
+    expect(github!.issues[0]!.body).toContain('feat: faster checkout (@alice)');
+    expect(report.incidentUrl).toBe('https://github.com/octo/shop/issues/7');
+    expect(report.healthy).toBe(true);
+    expect(JSON.stringify(report)).not.toContain('SECRET-PATH');
+  });
+
+  it('uses the given version, finding its sha in the history', async () => {
+    const { deps, exec } = setup();
+    const report = await runRollback({ ...base, version: '1.3.0' }, deps);
+    expect(report.target).toMatchObject({ version: '1.3.0', sha: 'c'.repeat(40) });
+    expect(exec.calls[0]!.options.env!.ROLLBACK_VERSION).toBe('1.3.0');
+  });
+
+  it('still restores traffic and tells people when there is no previous deployment', async () => {
+    const github = new FakeGitHub();
+    github.seed(4, SHA_BAD, '1.5.0', ['success'], 30);
+    const { deps, router, exec } = setup({ github });
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(false);
+    expect(router.weights).toEqual([0]);
+    expect(statusOf(report)).toMatchObject({
+      traffic: 'done',
+      target: 'failed',
+      redeploy: 'failed',
+      notify: 'done',
+      incident: 'done'
+    });
+    expect(exec.calls).toHaveLength(0);
+    expect(report.verdict).toContain('target');
+    expect(report.nextSteps.join(' ')).toContain('version');
+  });
+
+  it.each([
+    ['the router throws', new FakeRouter('throws')],
+    ['the weight is not 0 afterwards', new FakeRouter('unverified')]
+  ])('fails when traffic cannot be restored (%s), running every later step', async (_, router) => {
+    const { deps, exec, github } = setup({ router });
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(false);
+    expect(statusOf(report).traffic).toBe('failed');
+    expect(exec.calls).toHaveLength(1);
+    expect(github!.issues).toHaveLength(1);
+    expect(report.nextSteps[0]).toContain('by hand');
+  });
+
+  it('fails when the redeploy fails, and records the restored deployment as failure', async () => {
+    const { deps, github } = setup({ exit: 3 });
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(false);
+    expect(statusOf(report)).toMatchObject({ redeploy: 'failed', health: 'done' });
+    expect(github!.statusWrites.at(-1)!.input.state).toBe('failure');
+  });
+
+  it('fails when health is not verified after the rollback, listing the symptom in the incident', async () => {
+    const { deps, github } = setup({ script: healthy('1.5.0') });
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(false);
+    expect(report.healthy).toBe(false);
+    expect(github!.issues[0]!.body).toContain('Symptoms');
+    expect(github!.issues[0]!.body).toMatch(/health/);
+  });
+
+  it('reports a webhook that stays down as a warning, without its URL, and the rollback succeeds', async () => {
+    const script: Script = (request) =>
+      request.url.startsWith('https://hooks.') ? { status: 503, body: 'down' } : healthy('1.4.0')(request);
+    const { deps, logger } = setup({ script });
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(true);
+    const notify = report.steps.find((s) => s.name === 'notify')!;
+    expect(notify).toMatchObject({ status: 'failed', warningOnly: true });
+    expect(report.notification).toMatchObject({ delivered: false, attempts: 2, status: 503 });
+    expect(JSON.stringify(report) + logger.lines.join('\n')).not.toContain('SECRET-PATH');
+  });
+
+  it('treats a failed incident issue as a warning', async () => {
+    const github = history();
+    github.failIssue = true;
+    const { deps } = setup({ github });
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(true);
+    expect(statusOf(report).incident).toBe('failed');
+    expect(report.nextSteps.join(' ')).toContain('incident');
+  });
+
+  it('falls back to the given version when the history cannot be read', async () => {
+    const github = history();
+    github.failList = true;
+    const { deps } = setup({ github });
+    const report = await runRollback({ ...base, version: '1.4.0' }, deps);
+    expect(report.target).toMatchObject({ version: '1.4.0' });
+    expect(report.steps.find((s) => s.name === 'target')!.detail).toContain('history unavailable');
+    const without = await runRollback(
+      { ...base, version: undefined } as RollbackConfig,
+      setup({ github }).deps
+    );
+    expect(statusOf(without).target).toBe('failed');
+  });
+
+  it('skips what is not configured and says the rollback is not verified without health', async () => {
+    const { deps } = setup({ github: null });
+    const report = await runRollback(
+      { environment: 'staging', version: '1.4.0', reason: 'r', createIncident: false, triggeredBy: 'me' },
+      deps
+    );
+    expect(report.succeeded).toBe(true);
+    expect(statusOf(report)).toMatchObject({
+      traffic: 'skipped',
+      redeploy: 'skipped',
+      health: 'skipped',
+      notify: 'skipped',
+      incident: 'skipped',
+      'deployment-status': 'skipped'
+    });
+    expect(report.verdict).toContain('not verified');
+  });
+});
