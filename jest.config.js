@@ -29,7 +29,12 @@ export default {
     {
       ...shared,
       displayName: 'action-tests',
-      testMatch: ['<rootDir>/action-tests/**/*.test.ts']
+      testMatch: ['<rootDir>/action-tests/**/*.test.ts'],
+      // See action-tests/workflows/plain-chalk.cjs.
+      moduleNameMapper: {
+        ...shared.moduleNameMapper,
+        '^chalk$': '<rootDir>/action-tests/workflows/plain-chalk.cjs'
+      }
     }
   ]
 };
