@@ -1,34 +1,9 @@
 /** The files migrate-dry-run reads and writes: .sql migrations, the allow file, seed SQL, the sql-file. */
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { ConfigurationError, type SqlFileSink } from '@deploy-actions/core';
-
-/** A ConfigurationError for one input. */
-export function inputError(input: string, shownValue: string, expected: string): ConfigurationError {
-  return new ConfigurationError(`${input}: ${expected}`, [
-    { input, shownValue: JSON.stringify(shownValue), expected }
-  ]);
-}
-
-/** The directory, which must exist. */
-export function existingDirectory(input: string, given: string, base: string): string {
-  const directory = path.resolve(base, given);
-  if (!existsSync(directory) || !statSync(directory).isDirectory()) {
-    throw inputError(input, given, `an existing directory (${directory} is not one)`);
-  }
-  return directory;
-}
-
-/** The file, which must exist. */
-export function existingFile(input: string, given: string, base: string): string {
-  const file = path.resolve(base, given);
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw inputError(input, given, `an existing file (${file} is not one)`);
-  }
-  return file;
-}
+import { existingFile, inputError, type SqlFileSink } from '@deploy-actions/core';
 
 /**
  * The files the globs match under `directory`, in name order (the order numbered migrations run

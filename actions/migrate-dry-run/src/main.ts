@@ -8,6 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   AlembicClient,
+  PythonDriverTransport,
+  existingDirectory,
+  existingFile,
+  inputError,
   VerdictFailure,
   loadPgParser,
   migrateAnnotations,
@@ -22,18 +26,9 @@ import {
   type MigrateDryRunConfig,
   type MigrateDryRunResult
 } from '@deploy-actions/core';
-import {
-  existingDirectory,
-  existingFile,
-  inputError,
-  matchSqlFiles,
-  openSqlFile,
-  readChunks,
-  readTextFile
-} from './files.ts';
+import { matchSqlFiles, openSqlFile, readChunks, readTextFile } from './files.ts';
 import { readMigrateDryRunInputs, type MigrateDryRunInputs } from './inputs.ts';
-import { checkParserWasm } from './assets.ts';
-import { PythonDriverTransport } from './python.ts';
+import { checkParserWasm, readAlembicDriverSource } from '@deploy-actions/core/migrate-assets';
 
 export interface MigrateDryRunDependencies {
   /** Replaces the Python driver (tests of the entry). */
@@ -128,6 +123,7 @@ export async function run(context: ActionContext, deps: MigrateDryRunDependencie
       deps.transport ??
       new PythonDriverTransport({
         python: inputs.python,
+        driverSource: readAlembicDriverSource(),
         cwd: config.workingDirectory,
         tempDir: driverDirectory,
         logger: context.logger

@@ -9,7 +9,6 @@ import { MemoryLogger } from '../../src/logger.ts';
 import {
   AlembicClient,
   PythonNotRunnable,
-  type DriverOutput,
   type DriverTransport,
   type OfflineChunk
 } from '../../src/migrate/alembic.ts';
@@ -19,6 +18,7 @@ import {
   type MigrateDryRunConfig
 } from '../../src/migrate/run-migrate-dry-run.ts';
 import { loadPgParser, type PgParser } from '../../src/sql/parser.ts';
+import { ScriptedDriver } from '../fakes/scripted-driver.ts';
 
 let parser: PgParser;
 beforeAll(async () => {
@@ -40,27 +40,6 @@ const chunk = (text: string, line: number | null, op: string | null = null): Off
   op,
   constraintType: null
 });
-
-/** A driver that answers each command from a script; `fail` makes one command fail like the real one. */
-class ScriptedDriver implements DriverTransport {
-  readonly requests: Record<string, unknown>[] = [];
-  constructor(
-    private readonly answers: Record<string, unknown>,
-    private readonly fail: Record<
-      string,
-      { kind: string; message: string; details?: Record<string, unknown> } | Error
-    > = {}
-  ) {}
-
-  async call(request: Record<string, unknown>): Promise<DriverOutput> {
-    this.requests.push(request);
-    const command = String(request.command);
-    const failure = this.fail[command];
-    if (failure instanceof Error) throw failure;
-    if (failure) return { result: { ok: false, details: {}, ms: 1, ...failure }, exitCode: 0, stderr: '' };
-    return { result: { ok: true, result: this.answers[command], ms: 1 }, exitCode: 0, stderr: '' };
-  }
-}
 
 const PLAN = {
   from: 'r1',

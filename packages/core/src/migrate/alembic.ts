@@ -96,6 +96,22 @@ export type OfflineStep = z.infer<typeof offlineStep>;
 
 const offlineResult = z.object({ steps: z.array(offlineStep) });
 
+/** One revision's offline SQL: `start:revision` upgrading, or `revision:start` downgrading. */
+export interface OfflineRequest {
+  revision: string;
+  start: string;
+  direction?: 'upgrade' | 'downgrade';
+}
+
+const downgradeResult = z.object({
+  before: z.array(z.string()),
+  after: z.array(z.string()),
+  /** Why alembic failed; its transaction was rolled back. */
+  error: z.string().nullable(),
+  ms: z.number()
+});
+export type DowngradeResult = z.infer<typeof downgradeResult>;
+
 const pingResult = z.object({ serverVersionNum: z.number(), database: z.string() });
 export type PingResult = z.infer<typeof pingResult>;
 
@@ -189,7 +205,7 @@ export class AlembicClient {
     return this.call({ command: 'plan', config: this.options.config, from: from ?? null, to }, planResult);
   }
 
-  async offline(steps: { revision: string; start: string }[]): Promise<OfflineStep[]> {
+  async offline(steps: OfflineRequest[]): Promise<OfflineStep[]> {
     if (steps.length === 0) return [];
     return (await this.call({ command: 'offline', config: this.options.config, steps }, offlineResult)).steps;
   }
@@ -217,6 +233,24 @@ export class AlembicClient {
   ): Promise<RehearsalResult> {
     const { timeoutMs, ...rest } = request;
     return this.call({ command: 'rehearse', config: this.options.config, ...rest }, rehearsalResult, {
+      databaseUrl,
+      timeoutMs
+    });
+  }
+
+  /** Runs the downgrade from `from` to `to` online, refused by the driver when the database is not at `from`. */
+  downgrade(
+    databaseUrl: string,
+    request: {
+      from: string;
+      to: string;
+      lockTimeoutMs: number;
+      statementTimeoutMs: number;
+      timeoutMs: number;
+    }
+  ): Promise<DowngradeResult> {
+    const { timeoutMs, ...rest } = request;
+    return this.call({ command: 'downgrade', config: this.options.config, ...rest }, downgradeResult, {
       databaseUrl,
       timeoutMs
     });

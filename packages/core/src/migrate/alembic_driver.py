@@ -1,10 +1,10 @@
-"""migrate-dry-run's bridge to alembic, run with the project's own interpreter.
+"""The bridge to alembic of migrate-dry-run and rollback, run with the project's own interpreter.
 
 Usage: python alembic_driver.py REQUEST.json RESULT.json
 
-The request names one command (probe, plan, offline, current, ping, rehearse). The result is
-written as JSON to RESULT.json, never to stdout, because env.py files and alembic itself print
-there. Progress goes to stderr. The database URL arrives in the MIGRATE_DRY_RUN_DATABASE_URL
+The request names one command (probe, plan, offline, current, ping, rehearse, downgrade). The
+result is written as JSON to RESULT.json, never to stdout, because env.py files and alembic itself
+print there. Progress goes to stderr. The database URL arrives in the MIGRATE_DRY_RUN_DATABASE_URL
 environment variable, so it never appears on a command line.
 
 Everything alembic-specific stays here; the action decides what the results mean.
@@ -297,7 +297,11 @@ def command_offline(request):
         error = None
         started = time.time()
         try:
-            command.upgrade(config, "%s:%s" % (step["start"], step["revision"]), sql=True)
+            if step.get("direction") == "downgrade":
+                # Offline downgrades need an explicit range: from the revision down to its parent.
+                command.downgrade(config, "%s:%s" % (step["revision"], step["start"]), sql=True)
+            else:
+                command.upgrade(config, "%s:%s" % (step["start"], step["revision"]), sql=True)
         except BaseException as exc:  # a revision may even call sys.exit
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -604,7 +608,36 @@ def command_rehearse(request):
         connection.close()
 
 
+def command_downgrade(request):
+    """Downgrades the database from `from` to `to`, refusing when it is not at `from` (someone else
+    moved it since the downgrade was analysed). The project's env.py runs it, in its transaction:
+    with PostgreSQL's transactional DDL a failure leaves the schema as it was."""
+    timeouts_listener(request["lockTimeoutMs"], request["statementTimeoutMs"])
+    from alembic import command
+
+    config = load_config(request, online=True)
+    script = load_script(config)
+    before = current_heads(config, script)
+    if before != [request["from"]]:
+        raise DriverError(
+            "moved",
+            "the database is at %s, not at %s as when the downgrade was analysed"
+            % (", ".join(before) or "base", request["from"]),
+        )
+    started = time.time()
+    error = None
+    try:
+        command.downgrade(config, request["to"])
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        error = "%s: %s" % (type(exc).__name__, first_line(exc))
+    ms = int((time.time() - started) * 1000)
+    return {"before": before, "after": current_heads(config, script), "error": error, "ms": ms}
+
+
 COMMANDS = {
+    "downgrade": command_downgrade,
     "probe": command_probe,
     "plan": command_plan,
     "offline": command_offline,

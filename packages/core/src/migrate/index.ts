@@ -7,3 +7,4 @@ export * from './rehearsal.ts';
 export * from './run-migrate-dry-run.ts';
 export * from './outputs.ts';
 export * from './summary.ts';
+export * from './python-transport.ts';

@@ -52,7 +52,7 @@ async function load(): Promise<PgParser> {
   // libpg-query's loader is CommonJS and reads `${__dirname}/libpg-query.wasm`. Inside an ES module
   // bundle there is no __dirname, so the lookup falls through to the global object: point it at
   // the bundle's folder, where the action that uses the parser has the bundler copy the file (see
-  // actions/migrate-dry-run/src/assets.ts). Unbundled, the loader's own __dirname wins.
+  // packages/core/src/migrate/assets.ts). Unbundled, the loader's own __dirname wins.
   const scope = globalThis as { __dirname?: string };
   scope.__dirname ??= path.dirname(fileURLToPath(import.meta.url));
   const lib = await import('libpg-query');

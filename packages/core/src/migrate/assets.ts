@@ -2,20 +2,19 @@
  * The files the bundle needs beside its code: the alembic driver (Python, run with the project's
  * interpreter) and PostgreSQL's parser compiled to WebAssembly. The bundler (ncc) copies each file
  * next to the bundle because of these literal paths, which it rewrites; it only recognises the
- * pattern written this plainly. They live here, in the action, and not in the core library: the
- * bundler copies such files for every action that imports the module, used or not.
+ * pattern written this plainly. The module has its own entry (`@deploy-actions/core/migrate-assets`)
+ * and is not re-exported by the core's index: the bundler copies such files for every action that
+ * imports the module, used or not, so only the actions that run alembic (migrate-dry-run, rollback)
+ * import it.
  */
 import { readFileSync, statSync } from 'node:fs';
 
 /** The source of packages/core/src/migrate/alembic_driver.py. */
 export function readAlembicDriverSource(): string {
-  return readFileSync(
-    new URL('../../../packages/core/src/migrate/alembic_driver.py', import.meta.url),
-    'utf8'
-  );
+  return readFileSync(new URL('./alembic_driver.py', import.meta.url), 'utf8');
 }
 
 /** Throws (ENOENT) when the parser's WebAssembly file is missing, clearer than the loader's own failure. */
 export function checkParserWasm(): void {
-  statSync(new URL('../../../node_modules/libpg-query/wasm/libpg-query.wasm', import.meta.url));
+  statSync(new URL('../../../../node_modules/libpg-query/wasm/libpg-query.wasm', import.meta.url));
 }

@@ -1,21 +1,18 @@
 /**
- * Runs the alembic driver with the project's Python: writes the request to a file, starts
+ * Runs the alembic driver (alembic_driver.py) with the project's Python: writes the request to a file, starts
  * `python alembic_driver.py request.json result.json` in the alembic working directory (no shell),
  * bounded in time, and reads the result file.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  PythonNotRunnable,
-  type DriverOutput,
-  type DriverTransport,
-  type Logger
-} from '@deploy-actions/core';
-import { readAlembicDriverSource } from './assets.ts';
+import type { Logger } from '../logger.ts';
+import { PythonNotRunnable, type DriverOutput, type DriverTransport } from './alembic.ts';
 
 export interface PythonTransportOptions {
   python: string;
+  /** The driver's source (readAlembicDriverSource() of `@deploy-actions/core/migrate-assets`). */
+  driverSource: string;
   /** Where alembic runs (its config's directory). */
   cwd: string;
   /** A private temporary directory for the driver and its request/result files. */
@@ -31,7 +28,7 @@ export class PythonDriverTransport implements DriverTransport {
 
   constructor(private readonly options: PythonTransportOptions) {
     this.driver = path.join(options.tempDir, 'alembic_driver.py');
-    writeFileSync(this.driver, readAlembicDriverSource());
+    writeFileSync(this.driver, options.driverSource);
   }
 
   async call(
