@@ -63,7 +63,7 @@ function describeMetrics(spec: MetricProviderSpec): CanaryReport['metrics'] {
   return spec.type === 'probe'
     ? {
         type: 'probe',
-        source: `probe at ${spec.rps} requests/s per track: canary ${displayUrl(spec.canaryUrl)}, stable ${displayUrl(spec.stableUrl)}`,
+        source: `probe at ${spec.rps} requests/s per track: canary ${spec.canaryUrl ? displayUrl(spec.canaryUrl) : 'none'}, stable ${displayUrl(spec.stableUrl)}`,
         extraChecks: []
       }
     : {

@@ -91,8 +91,15 @@ export const metricProviderSecretInputs: Record<string, SecretExtractor> = {
   'prometheus-headers': headerSecretValues
 };
 
-/** The rules between metric inputs, for an action schema's superRefine. Each problem names its input. */
-export function checkMetricProviderInputs(values: MetricProviderInputs, ctx: z.RefinementCtx): void {
+/**
+ * The rules between metric inputs, for an action schema's superRefine. Each problem names its input.
+ * `stableOnly`: the action measures the stable track alone (rollback), so no canary URL is needed.
+ */
+export function checkMetricProviderInputs(
+  values: MetricProviderInputs,
+  ctx: z.RefinementCtx,
+  options: { stableOnly?: boolean } = {}
+): void {
   const need = (input: keyof MetricProviderInputs, what: string) => {
     if (values[input] === undefined)
       ctx.addIssue({
@@ -102,10 +109,11 @@ export function checkMetricProviderInputs(values: MetricProviderInputs, ctx: z.R
       });
   };
   if (values.metrics === 'probe') {
-    need(
-      'probe-canary-url',
-      'the URL the probe requests on the canary, e.g. http://10.0.0.12:8000/api/items'
-    );
+    if (!options.stableOnly)
+      need(
+        'probe-canary-url',
+        'the URL the probe requests on the canary, e.g. http://10.0.0.12:8000/api/items'
+      );
     need(
       'probe-stable-url',
       'the URL the probe requests on the stable version, e.g. http://10.0.0.11:8000/api/items'
@@ -127,7 +135,7 @@ export function toMetricProviderSpec(values: MetricProviderInputs): MetricProvid
   if (values.metrics === 'probe') {
     return {
       type: 'probe',
-      canaryUrl: values['probe-canary-url']!,
+      ...(values['probe-canary-url'] !== undefined ? { canaryUrl: values['probe-canary-url'] } : {}),
       stableUrl: values['probe-stable-url']!,
       rps: values['probe-rps']
     };

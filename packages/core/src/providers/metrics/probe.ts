@@ -20,24 +20,28 @@ const DEFAULT_TIMEOUT_MS = 5000;
  * 2xx/3xx, is an error; the latency of every answer (whatever its status) is kept for the rank test.
  */
 export function createProbeProvider(spec: ProbeSpec, deps: ProbeDeps): MetricProvider {
-  const urlOf = (track: Track) => (track === 'canary' ? spec.canaryUrl : spec.stableUrl);
+  const urls: Partial<Record<Track, string>> = { stable: spec.stableUrl, canary: spec.canaryUrl };
   return {
     type: 'probe',
     async preflight() {
       // One request to each URL before any traffic moves: a wrong URL is a configuration problem,
       // found while nothing has been changed yet. Any answer will do; the analysis judges statuses.
       for (const track of ['stable', 'canary'] as const) {
+        const url = urls[track];
+        if (url === undefined) continue;
         try {
-          await deps.http.request({ url: urlOf(track), timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+          await deps.http.request({ url, timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS });
         } catch (error) {
           throw new ConfigurationError(
-            `Input \`probe-${track}-url\`: ${displayUrl(urlOf(track))} does not answer (${errorMessage(error)}); nothing was changed.`
+            `Input \`probe-${track}-url\`: ${displayUrl(url)} does not answer (${errorMessage(error)}); nothing was changed.`
           );
         }
       }
     },
     async measure(track, window) {
-      return probeTrack(urlOf(track), spec, window, deps);
+      const url = urls[track];
+      if (url === undefined) throw new Error(`the probe has no URL for the ${track} track`);
+      return probeTrack(url, spec, window, deps);
     }
   };
 }

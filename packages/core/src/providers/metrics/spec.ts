@@ -12,8 +12,8 @@ const extraCheckSchema = z.object({
 
 export const probeSpecSchema = z.object({
   type: z.literal('probe'),
-  /** Full URLs the probe requests, path included. */
-  canaryUrl: z.string().min(1),
+  /** Full URLs the probe requests, path included. No canary URL: only the stable track is measured (rollback). */
+  canaryUrl: z.string().min(1).optional(),
   stableUrl: z.string().min(1),
   /** Requests per second sent to each track. */
   rps: z.number().positive(),
