@@ -15,6 +15,8 @@ import type { RollbackReport } from '../packages/core/src/rollback/run-rollback.
 import { startGitHubFake, type GitHubFake } from './fakes/github/index.ts';
 import { runAction, type ActionRun } from './run-action.ts';
 import {
+  EXAMPLE_BACKEND_DIR,
+  PYTHON,
   freePort,
   migrateDatabase,
   startExampleApp,
@@ -301,19 +303,36 @@ describe('rollback', () => {
     ['router', 'haproxy'],
     ['nginx-stable-server', 'nowhere'],
     ['redeploy-command', "sh -c 'unterminated"],
-    ['migrate-downgrade', 'true'],
+    ['migrate-downgrade', 'maybe'],
+    ['database-url', ''],
+    ['working-directory', 'no/such/directory'],
+    ['alembic-config', 'missing.ini'],
+    ['python', 'python-without-alembic'],
     ['allow-destructive-downgrade', 'maybe'],
     ['health-url', 'ftp://x'],
     ['health-interval', 'soon'],
     ['health-retries', '0'],
     ['health-expected-sha', 'xyz'],
-    ['recovery-window', '5m'],
+    ['recovery-window', 'soon'],
+    ['probe-stable-url', ''],
+    ['recovery-interval', '1h'],
     ['create-incident', 'yes']
   ])(
     'refuses %s=%j before anything is touched',
     async (input, value) => {
       const github = await badRelease();
       const given: Record<string, string> = { [input]: value };
+      // The database inputs are checked when the downgrade is asked for; the probe's when the watch is.
+      if (['database-url', 'working-directory', 'alembic-config', 'python'].includes(input))
+        Object.assign(given, {
+          'migrate-downgrade': 'true',
+          'database-url': postgres.url,
+          'working-directory': EXAMPLE_BACKEND_DIR,
+          python: PYTHON,
+          [input]: value
+        });
+      if (['probe-stable-url', 'recovery-interval'].includes(input))
+        Object.assign(given, { 'recovery-window': '10s', 'probe-stable-url': nginx.url, [input]: value });
       // An empty redeploy-command is simply absent; test an unterminated quote instead.
       if (input === 'redeploy-command') given[input] = `sh -c 'unterminated`;
       const run = await rollback(github, given);
@@ -325,4 +344,103 @@ describe('rollback', () => {
     },
     30_000
   );
+});
+
+describe('rollback of the database and the recovery watch', () => {
+  const DB_SECRET = 'db-pw-5ec7e7';
+  let databaseUrl: string;
+  /** The database's URL with a password (trust authentication ignores it): it must never be shown. */
+  const withPassword = (url: string) =>
+    url.replace('postgresql://postgres@', `postgresql://postgres:${DB_SECRET}@`);
+  const revision = () => postgres.query('SELECT version_num FROM alembic_version', 'rollback_db');
+  const categoryColumn = () =>
+    postgres.query(
+      "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'category'",
+      'rollback_db'
+    );
+
+  beforeAll(async () => {
+    databaseUrl = await postgres.createDatabase('rollback_db');
+    await migrateDatabase(databaseUrl);
+    await postgres.query("INSERT INTO items (name, category) VALUES ('lamp', 'lighting')", 'rollback_db');
+  }, 60_000);
+
+  const downgradeInputs = (extra: Record<string, string> = {}) => ({
+    'migrate-downgrade': 'true',
+    'database-url': withPassword(databaseUrl),
+    'working-directory': EXAMPLE_BACKEND_DIR,
+    python: PYTHON,
+    'downgrade-lock-timeout': '2s',
+    ...extra
+  });
+
+  it('refuses a destructive downgrade, then runs it when allowed', async () => {
+    const github = await badRelease();
+    const refused = await rollback(github, downgradeInputs());
+    expect(refused.exitCode).toBe(1);
+    expect(weight()).toBe(0);
+    expect(stepStatus(refused)).toMatchObject({
+      'migrate-downgrade': 'failed',
+      health: 'done',
+      notify: 'done',
+      incident: 'done'
+    });
+    const refusedReport = report(refused).downgrade!;
+    expect(refusedReport).toMatchObject({
+      from: '0003_add_item_category',
+      to: '0002_create_reviews',
+      decision: 'refused',
+      destructive: true
+    });
+    expect(refusedReport.findings.map((f) => f.rule)).toContain('ban-drop-column');
+    expect(refused.summary).toContain('### Database downgrade');
+    expect(refused.summary).toContain('DROP COLUMN category');
+    expect(refused.summary).toContain('allow-destructive-downgrade');
+    // Nothing was run: the column and its data are still there.
+    expect(await revision()).toBe('0003_add_item_category');
+    expect(await categoryColumn()).toBe('1');
+    const said = everythingSaid(refused, github);
+    expect(said).not.toContain(DB_SECRET);
+
+    await fake!.close();
+    const again = await badRelease();
+    const allowed = await rollback(again, downgradeInputs({ 'allow-destructive-downgrade': 'true' }));
+    expect(allowed.exitCode).toBe(0);
+    expect(stepStatus(allowed)['migrate-downgrade']).toBe('done');
+    expect(report(allowed).downgrade).toMatchObject({ decision: 'ran', after: ['0002_create_reviews'] });
+    expect(await revision()).toBe('0002_create_reviews');
+    expect(await categoryColumn()).toBe('0');
+    expect(await postgres.query('SELECT name FROM items', 'rollback_db')).toBe('lamp');
+    expect(everythingSaid(allowed, again)).not.toContain(DB_SECRET);
+  }, 120_000);
+
+  it('watches the error rate of the restored version come back to the baseline', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'recovery-window': '6s',
+      'recovery-interval': '2s',
+      'probe-stable-url': `${nginx.url}/health`,
+      'probe-rps': '20'
+    });
+    expect(run.exitCode).toBe(0);
+    expect(stepStatus(run).recovery).toBe('done');
+    const recovery = report(run).recovery!;
+    expect(recovery.recovered).toBe(true);
+    expect(recovery.measurements.at(-1)).toMatchObject({ status: 'recovered', errorRatePercent: 0 });
+    expect(run.summary).toContain('### Error rate after the rollback');
+  }, 60_000);
+
+  it('fails when the error rate stays above the baseline for the whole window', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'recovery-window': '4s',
+      'recovery-interval': '2s',
+      'probe-stable-url': `${nginx.url}/no-such-page`,
+      'probe-rps': '20'
+    });
+    expect(run.exitCode).toBe(1);
+    expect(stepStatus(run)).toMatchObject({ health: 'done', recovery: 'failed', incident: 'done' });
+    expect(report(run).recovery!.measurements.map((m) => m.status)).toEqual(['above', 'above']);
+    expect(github.state.issues.at(-1)!.body).toContain('error rate at +');
+  }, 60_000);
 });

@@ -47,14 +47,58 @@ describe('the rollback schema and action.yml', () => {
     ['environment', ''],
     ['reason', ''],
     ['notify-format', 'discord'],
-    ['migrate-downgrade', 'true'],
-    ['recovery-window', '5m'],
+    ['migrate-downgrade', 'maybe'],
+    ['recovery-window', 'soon'],
+    ['downgrade-lock-timeout', '0s'],
+    ['recovery-max-error-rate', '101'],
+    ['metrics', 'datadog'],
     ['nginx-upstream-file', undefined]
   ])('rejects %s = %j and names the input', (input, value) => {
     const given: Record<string, string> =
       value === undefined ? { ...REQUIRED, router: 'nginx' } : { ...REQUIRED, [input]: value };
     const error = configurationError(given);
     expect(error.problems.map((p) => p.input)).toContain(input);
+  });
+
+  it('needs database-url for the downgrade, and reads its own timeouts', () => {
+    const problem = configurationError({ ...REQUIRED, 'migrate-downgrade': 'true' }).problems[0]!;
+    expect(problem.input).toBe('database-url');
+    expect(problem.expected).toMatch(/required when migrate-downgrade is true/);
+    const inputs = read({
+      ...REQUIRED,
+      'migrate-downgrade': 'true',
+      'database-url': 'postgresql://db/app',
+      'downgrade-lock-timeout': '2s'
+    });
+    expect(inputs['migrate-downgrade']).toBe(true);
+    expect(inputs['downgrade-lock-timeout']).toBe(2000);
+    expect(inputs['downgrade-statement-timeout']).toBe(60_000);
+  });
+
+  it('needs the metric inputs of the stable track for the recovery watch, not the canary URL', () => {
+    const probe = configurationError({ ...REQUIRED, 'recovery-window': '5m' }).problems;
+    expect(probe.map((p) => p.input)).toEqual(['probe-stable-url']);
+    const prometheus = configurationError({ ...REQUIRED, 'recovery-window': '5m', metrics: 'prometheus' });
+    expect(prometheus.problems.map((p) => p.input)).toEqual(['prometheus-url']);
+    const inputs = read({ ...REQUIRED, 'recovery-window': '5m', 'probe-stable-url': 'http://10.0.0.11/api' });
+    expect(inputs['recovery-window']).toBe(300_000);
+    expect(inputs['recovery-interval']).toBe(15_000);
+  });
+
+  it('refuses a recovery interval longer than the window, or too few probe requests to judge', () => {
+    const base = { ...REQUIRED, 'probe-stable-url': 'http://10.0.0.11/api' };
+    expect(
+      configurationError({ ...base, 'recovery-window': '10s', 'recovery-interval': '30s' }).problems[0]!.input
+    ).toBe('recovery-interval');
+    const few = configurationError({ ...base, 'recovery-window': '1m', 'probe-rps': '1' }).problems[0]!;
+    expect(few.input).toBe('recovery-min-requests');
+    expect(few.expected).toMatch(/at most 15/);
+  });
+
+  it('refuses metric inputs without recovery-window: they would silently do nothing', () => {
+    const problem = configurationError({ ...REQUIRED, 'prometheus-url': 'http://prom:9090' }).problems[0]!;
+    expect(problem.input).toBe('recovery-window');
+    expect(problem.expected).toMatch(/prometheus-url is given/);
   });
 
   it('requires a token when an incident is to be opened, not otherwise', () => {
@@ -72,7 +116,11 @@ describe('the rollback schema and action.yml', () => {
           ...REQUIRED,
           'notify-webhook': 'https://hooks.example.com/T/B/secret',
           'database-url': 'postgresql://u:pw@db/app',
-          'health-headers': 'Authorization: Bearer abc123'
+          'health-headers': 'Authorization: Bearer abc123',
+          'recovery-window': '5m',
+          metrics: 'prometheus',
+          'prometheus-url': 'http://reader:prom-pw@prom:9090',
+          'prometheus-headers': 'Authorization: Bearer prom-token'
         })[name] ?? '',
       (value) => masked.push(value)
     );
@@ -81,7 +129,9 @@ describe('the rollback schema and action.yml', () => {
         'ghs_x',
         'https://hooks.example.com/T/B/secret',
         'postgresql://u:pw@db/app',
-        'Bearer abc123'
+        'Bearer abc123',
+        'prom-pw',
+        'Bearer prom-token'
       ])
     );
   });

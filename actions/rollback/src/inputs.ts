@@ -1,19 +1,23 @@
 /**
  * The rollback inputs: one zod schema whose keys are exactly the action.yml input names. The router
- * inputs are core's shared fragments (same names and rules as canary-step), the health options are
- * health-gate's with a `health-` prefix. Defaults here equal action.yml's (a test checks).
+ * and metric inputs are core's shared fragments (same names and rules as canary-step; of the metric
+ * inputs, those that measure the stable track), the health options are health-gate's with a
+ * `health-` prefix. Defaults here equal action.yml's (a test checks).
  */
 import { z } from 'zod';
 import {
   ROUTER_TYPES,
   boolean,
+  checkMetricProviderInputs,
   checkTrafficRouterInputs,
   commandLineArgs,
+  decimal,
   duration,
   headerLines,
   headerSecretValues,
   httpUrl,
   integer,
+  metricProviderInputs,
   oneOf,
   readInputs,
   trafficRouterInputs,
@@ -22,6 +26,24 @@ import {
 } from '@deploy-actions/core';
 
 const version = z.string().regex(/^[^\s]{1,128}$/, 'a version without spaces, such as 1.4.0 or v1.4.0-rc.1');
+/** The metric inputs the recovery watch uses: it measures the restored (stable) version only. */
+const recoveryMetricInputs = {
+  metrics: metricProviderInputs.metrics,
+  'probe-stable-url': metricProviderInputs['probe-stable-url'],
+  'probe-rps': metricProviderInputs['probe-rps'],
+  'prometheus-url': metricProviderInputs['prometheus-url'],
+  'prometheus-headers': metricProviderInputs['prometheus-headers'],
+  'error-rate-query': metricProviderInputs['error-rate-query'],
+  'requests-query': metricProviderInputs['requests-query']
+};
+const RECOVERY_ONLY_INPUTS = [
+  'probe-stable-url',
+  'prometheus-url',
+  'prometheus-headers',
+  'error-rate-query',
+  'requests-query'
+] as const;
+
 const sha = z.string().regex(/^[0-9a-fA-F]{7,40}$/, 'a git commit sha: 7 to 40 hexadecimal characters');
 
 export const rollbackSchema = z
@@ -42,6 +64,8 @@ export const rollbackSchema = z
     python: z.string().prefault('python3'),
     'allow-destructive-downgrade': boolean().prefault('false'),
     'database-url': z.string().optional(),
+    'downgrade-lock-timeout': duration({ min: 100, max: 600_000 }).prefault('5s'),
+    'downgrade-statement-timeout': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('60s'),
     'health-url': httpUrl().optional(),
     'health-path': urlPath().prefault('/health'),
     // No default in the schema: action.yml's `/ready` applies on the runner, and an empty value disables it.
@@ -59,25 +83,50 @@ export const rollbackSchema = z
     'notify-format': oneOf(['slack', 'teams', 'json'] as const).prefault('slack'),
     'notify-mention': z.string().max(200, 'at most 200 characters').optional(),
     'recovery-window': duration({ min: 1000, max: 3_600_000 }).optional(),
+    'recovery-interval': duration({ min: 1000, max: 600_000 }).prefault('15s'),
+    'recovery-max-error-rate': decimal({ min: 0, max: 100 }).prefault('1'),
+    'recovery-min-requests': integer({ min: 1, max: 1_000_000_000 }).prefault('20'),
+    ...recoveryMetricInputs,
     'create-incident': boolean().prefault('true')
   })
   .superRefine((values, ctx) => {
     checkTrafficRouterInputs(values, ctx);
-    if (values['migrate-downgrade']) {
-      // Refused rather than pretended: the analysed alembic downgrade is not built yet.
+    if (values['migrate-downgrade'] && values['database-url'] === undefined) {
       ctx.addIssue({
         code: 'custom',
-        path: ['migrate-downgrade'],
+        path: ['database-url'],
         message:
-          'false: the database downgrade is not supported yet by this action (run migrate-dry-run and alembic downgrade yourself)'
+          'the URL of the database to downgrade, e.g. postgresql://user@db:5432/app (required when migrate-downgrade is true)'
       });
     }
     if (values['recovery-window'] !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['recovery-window'],
-        message: 'nothing: watching the error rate return to baseline is not supported yet by this action'
-      });
+      checkMetricProviderInputs(values, ctx, { stableOnly: true });
+      if (values['recovery-interval'] > values['recovery-window']) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recovery-interval'],
+          message: `at most the recovery-window (${values['recovery-window'] / 1000}s): the watch needs one whole window`
+        });
+      }
+      if (values.metrics === 'probe') {
+        const perWindow = Math.floor((values['probe-rps'] * values['recovery-interval']) / 1000);
+        if (perWindow < values['recovery-min-requests']) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['recovery-min-requests'],
+            message: `at most ${perWindow}: probe-rps × recovery-interval sends only ${perWindow} requests per window, so no window could show a recovery (or raise probe-rps or recovery-interval)`
+          });
+        }
+      }
+    } else {
+      const stray = RECOVERY_ONLY_INPUTS.find((name) => values[name] !== undefined);
+      if (stray) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recovery-window'],
+          message: `a duration such as 5m: ${stray} is given, but only the recovery watch uses it`
+        });
+      }
     }
     if (values['create-incident'] && values['github-token'] === undefined) {
       ctx.addIssue({
@@ -102,7 +151,10 @@ export function readRollbackInputs(
       'notify-webhook': 'whole',
       'database-url': 'whole',
       'health-headers': headerSecretValues,
-      'health-url': urlCredentials
+      'health-url': urlCredentials,
+      'probe-stable-url': urlCredentials,
+      'prometheus-url': urlCredentials,
+      'prometheus-headers': headerSecretValues
     }
   });
 }

@@ -2,27 +2,44 @@
  * rollback: read and check every input before anything is touched, build the dependencies, run the
  * sequence, write outputs, annotations and the summary. Every decision lives in the core library.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
+  AlembicClient,
   ConfigurationError,
+  PythonDriverTransport,
   VerdictFailure,
   createExec,
   createGitHubClient,
   createHttpClient,
+  downgradeDatabase,
+  errorMessage,
+  existingDirectory,
+  existingFile,
+  loadPgParser,
   readGitHubRunContext,
   renderRollbackSummary,
   runRollback,
   systemClock,
+  toMetricProviderSpec,
   toTrafficRouterSpec,
   type ActionContext,
   type Clock,
+  type DowngradeConfig,
+  type DowngradeReport,
+  type DriverTransport,
   type Exec,
   type GitHubClient,
   type GitHubRunContext,
   type HealthGateConfig,
   type HttpClient,
+  type Logger,
+  type MetricProvider,
   type RollbackConfig,
   type RollbackReport
 } from '@deploy-actions/core';
+import { checkParserWasm, readAlembicDriverSource } from '@deploy-actions/core/migrate-assets';
 import { readRollbackInputs, type RollbackInputs } from './inputs.ts';
 
 /** health-gate's configuration from the `health-` inputs; undefined without health-url. */
@@ -58,10 +75,36 @@ export function toHealthConfig(inputs: RollbackInputs): HealthGateConfig | undef
   };
 }
 
+/** The recovery watch's configuration; undefined without recovery-window. */
+export function toRecoveryConfig(inputs: RollbackInputs): RollbackConfig['recovery'] {
+  const windowMs = inputs['recovery-window'];
+  if (windowMs === undefined) return undefined;
+  return {
+    windowMs,
+    intervalMs: inputs['recovery-interval'],
+    maxErrorRatePercent: inputs['recovery-max-error-rate'],
+    minRequests: inputs['recovery-min-requests'],
+    metrics: toMetricProviderSpec(inputs)
+  };
+}
+
+/** The database step's configuration; undefined unless migrate-downgrade is true. */
+export function toDowngradeConfig(inputs: RollbackInputs): DowngradeConfig | undefined {
+  if (!inputs['migrate-downgrade']) return undefined;
+  return {
+    databaseUrl: inputs['database-url']!,
+    allowDestructive: inputs['allow-destructive-downgrade'],
+    lockTimeoutMs: inputs['downgrade-lock-timeout'],
+    statementTimeoutMs: inputs['downgrade-statement-timeout']
+  };
+}
+
 /** The sequence's configuration from validated inputs and the run's variables. */
 export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext | undefined): RollbackConfig {
   const router = toTrafficRouterSpec(inputs);
   const health = toHealthConfig(inputs);
+  const downgrade = toDowngradeConfig(inputs);
+  const recovery = toRecoveryConfig(inputs);
   const webhook = inputs['notify-webhook'];
   return {
     environment: inputs.environment,
@@ -71,7 +114,9 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
     ...(inputs['redeploy-command']
       ? { redeploy: { argv: inputs['redeploy-command'], timeoutMs: inputs['command-timeout'] } }
       : {}),
+    ...(downgrade ? { downgrade } : {}),
     ...(health ? { health } : {}),
+    ...(recovery ? { recovery } : {}),
     ...(webhook !== undefined
       ? {
           notify: {
@@ -106,6 +151,58 @@ export interface RollbackDependencies {
   clock?: Clock;
   env?: Record<string, string | undefined>;
   notifyAttempts?: number;
+  /** Replaces the Python alembic driver (tests of the entry). */
+  transport?: DriverTransport;
+  metricProvider?: MetricProvider;
+  /** Where relative paths start; default process.cwd() (the runner starts actions in the workspace). */
+  cwd?: string;
+}
+
+/**
+ * The downgrade with the project's own Python running the alembic driver. Python and alembic are
+ * asked for their versions now, before anything is touched: a wrong `python` is an input error, not
+ * a failure halfway through the rollback. `close` removes the driver's temporary folder.
+ */
+async function prepareDowngrade(
+  alembic: { workingDirectory: string; config: string; python: string; tempRoot: string },
+  logger: Logger,
+  transport: DriverTransport | undefined
+): Promise<{ downgrade: (config: DowngradeConfig) => Promise<DowngradeReport>; close: () => void }> {
+  const tempDir = mkdtempSync(path.join(alembic.tempRoot, 'rollback-alembic-'));
+  const close = () => rmSync(tempDir, { recursive: true, force: true });
+  const client = new AlembicClient(
+    transport ??
+      new PythonDriverTransport({
+        python: alembic.python,
+        driverSource: readAlembicDriverSource(),
+        cwd: alembic.workingDirectory,
+        tempDir,
+        logger
+      }),
+    { config: alembic.config }
+  );
+  try {
+    const probe = await client.probe();
+    logger.info(`Python ${probe.python}, alembic ${probe.alembic} for the downgrade`);
+  } catch (error) {
+    close();
+    const expected = `a Python interpreter that can import alembic (${errorMessage(error)})`;
+    throw new ConfigurationError(`python: ${expected}`, [
+      { input: 'python', shownValue: JSON.stringify(alembic.python), expected }
+    ]);
+  }
+  return {
+    downgrade: (config) =>
+      downgradeDatabase(config, {
+        alembic: client,
+        loadParser: () => {
+          checkParserWasm();
+          return loadPgParser();
+        },
+        logger
+      }),
+    close
+  };
 }
 
 export async function run(context: ActionContext, deps: RollbackDependencies = {}): Promise<void> {
@@ -123,6 +220,41 @@ export async function run(context: ActionContext, deps: RollbackDependencies = {
       throw new ConfigurationError(error instanceof Error ? error.message : String(error));
   }
   const config = toRollbackConfig(inputs, runContext);
+  let downgrader: Awaited<ReturnType<typeof prepareDowngrade>> | undefined;
+  if (config.downgrade) {
+    // Checked now, before traffic moves: a wrong path must not surface halfway through a rollback.
+    const workingDirectory = existingDirectory(
+      'working-directory',
+      inputs['working-directory'],
+      deps.cwd ?? process.cwd()
+    );
+    downgrader = await prepareDowngrade(
+      {
+        workingDirectory,
+        config: existingFile('alembic-config', inputs['alembic-config'], workingDirectory),
+        python: inputs.python,
+        tempRoot: env.RUNNER_TEMP ?? os.tmpdir()
+      },
+      context.logger,
+      deps.transport
+    );
+  }
+  try {
+    await rollBack(context, inputs, config, runContext, deps, downgrader?.downgrade);
+  } finally {
+    downgrader?.close();
+  }
+}
+
+/** Runs the sequence and reports it: outputs, warnings, the summary; fails when the rollback did. */
+async function rollBack(
+  context: ActionContext,
+  inputs: RollbackInputs,
+  config: RollbackConfig,
+  runContext: GitHubRunContext | undefined,
+  deps: RollbackDependencies,
+  downgradeDatabase: ((config: DowngradeConfig) => Promise<DowngradeReport>) | undefined
+): Promise<void> {
   let github = deps.github;
   if (!github && inputs['github-token'] !== undefined && runContext) {
     github = await createGitHubClient({
@@ -139,7 +271,9 @@ export async function run(context: ActionContext, deps: RollbackDependencies = {
     http: deps.http ?? createHttpClient({ userAgent: 'deploy-actions/rollback' }),
     clock: deps.clock ?? systemClock,
     logger: context.logger,
-    ...(deps.notifyAttempts ? { notifyAttempts: deps.notifyAttempts } : {})
+    ...(deps.notifyAttempts ? { notifyAttempts: deps.notifyAttempts } : {}),
+    ...(downgradeDatabase ? { downgradeDatabase } : {}),
+    ...(deps.metricProvider ? { metricProvider: deps.metricProvider } : {})
   });
   for (const step of report.steps) {
     if (step.status === 'failed' && step.warningOnly)
@@ -160,6 +294,8 @@ export async function run(context: ActionContext, deps: RollbackDependencies = {
       ...(report.healthy !== undefined ? { healthy: report.healthy } : {}),
       ...(report.incidentUrl ? { incidentUrl: report.incidentUrl } : {}),
       steps: report.steps,
+      ...(report.downgrade ? { downgrade: report.downgrade } : {}),
+      ...(report.recovery ? { recovery: report.recovery } : {}),
       nextSteps: report.nextSteps
     })
   );

@@ -11,7 +11,9 @@ import type {
 } from '../../src/github/client.ts';
 import type { HealthGateConfig } from '../../src/health/run-health-gate.ts';
 import { MemoryLogger } from '../../src/logger.ts';
+import type { MetricProvider } from '../../src/providers/metrics/provider.ts';
 import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
+import type { DowngradeConfig, DowngradeReport } from '../../src/rollback/downgrade.ts';
 import { runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
 import { ScriptedHttp, type Script } from '../fakes/scripted-http.ts';
 
@@ -357,5 +359,120 @@ describe('runRollback', () => {
       'deployment-status': 'skipped'
     });
     expect(report.verdict).toContain('not verified');
+  });
+});
+
+describe('runRollback with the database downgrade and the recovery watch', () => {
+  const downgradeConfig = {
+    databaseUrl: 'postgresql://u:db-pw@db/app',
+    allowDestructive: false,
+    lockTimeoutMs: 5000,
+    statementTimeoutMs: 60_000
+  };
+  const recoveryConfig = {
+    windowMs: 60_000,
+    intervalMs: 15_000,
+    maxErrorRatePercent: 1,
+    minRequests: 20,
+    metrics: { type: 'probe' as const, stableUrl: 'http://app.internal/api/items', rps: 10 }
+  };
+
+  /** A provider whose stable track answers the given error counts, one window each. */
+  function provider(clock: ManualClock, errorsPerWindow: number[]): MetricProvider {
+    let window = 0;
+    return {
+      type: 'probe',
+      async measure(_track, measureWindow) {
+        await clock.sleep(measureWindow.end - clock.now());
+        return { requests: 100, errors: errorsPerWindow[Math.min(window++, errorsPerWindow.length - 1)]! };
+      }
+    };
+  }
+
+  const report = (decision: DowngradeReport['decision']): DowngradeReport => ({
+    from: '0003',
+    to: '0002',
+    file: '0003_add_item_category.py',
+    statements: 1,
+    sql: 'ALTER TABLE items DROP COLUMN category;',
+    analysed: true,
+    findings: [],
+    destructive: decision === 'refused',
+    decision,
+    ...(decision === 'ran' ? {} : { problem: `refused: downgrading 0003 to 0002 is destructive` })
+  });
+
+  it('downgrades after the redeploy and before health, and watches the error rate come back', async () => {
+    const { deps } = setup();
+    const seen: DowngradeConfig[] = [];
+    const clock = deps.clock;
+    const result = await runRollback(
+      { ...base, downgrade: downgradeConfig, recovery: recoveryConfig },
+      {
+        ...deps,
+        downgradeDatabase: async (config) => {
+          seen.push(config);
+          return report('ran');
+        },
+        metricProvider: provider(clock, [9, 0])
+      }
+    );
+    expect(result.succeeded).toBe(true);
+    expect(seen).toEqual([downgradeConfig]);
+    expect(statusOf(result)).toMatchObject({ 'migrate-downgrade': 'done', recovery: 'done' });
+    expect(result.recovery).toMatchObject({ recovered: true, recoveredAfterMs: 30_000 });
+    expect(result.recovery!.measurements.map((m) => m.status)).toEqual(['above', 'recovered']);
+    expect(result.downgrade!.decision).toBe('ran');
+  });
+
+  it('fails the rollback when the downgrade is refused, still verifying health and telling people', async () => {
+    const { deps, github } = setup();
+    const result = await runRollback(
+      { ...base, downgrade: downgradeConfig },
+      { ...deps, downgradeDatabase: async () => report('refused') }
+    );
+    expect(result.succeeded).toBe(false);
+    expect(statusOf(result)).toMatchObject({
+      'migrate-downgrade': 'failed',
+      health: 'done',
+      notify: 'done',
+      incident: 'done'
+    });
+    expect(result.verdict).toContain('migrate-downgrade');
+    expect(result.nextSteps.join(' ')).toContain('allow-destructive-downgrade');
+    expect(github!.issues[0]!.body).toContain('destructive');
+  });
+
+  it('fails when the error rate stays above the baseline, listing each window in the incident', async () => {
+    const { deps, github } = setup();
+    const result = await runRollback(
+      { ...base, recovery: recoveryConfig },
+      { ...deps, metricProvider: provider(deps.clock, [7]) }
+    );
+    expect(result.succeeded).toBe(false);
+    expect(result.recovery!.measurements).toHaveLength(4);
+    expect(result.recovery!.recovered).toBe(false);
+    expect(github!.issues[0]!.body).toContain('error rate at +60 s');
+    expect(result.nextSteps.join(' ')).toContain('baseline');
+  });
+
+  it('does not watch the error rate when health already failed', async () => {
+    const { deps } = setup({ script: healthy('1.5.0') });
+    let asked = 0;
+    const result = await runRollback(
+      { ...base, recovery: recoveryConfig },
+      {
+        ...deps,
+        metricProvider: {
+          type: 'probe',
+          async measure() {
+            asked++;
+            return { requests: 100, errors: 0 };
+          }
+        }
+      }
+    );
+    expect(asked).toBe(0);
+    expect(result.steps.find((s) => s.name === 'recovery')).toMatchObject({ status: 'skipped' });
   });
 });

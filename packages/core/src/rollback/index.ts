@@ -5,3 +5,5 @@ export * from './send-notification.ts';
 export * from './incident.ts';
 export * from './sequence.ts';
 export * from './run-rollback.ts';
+export * from './downgrade.ts';
+export * from './recovery.ts';

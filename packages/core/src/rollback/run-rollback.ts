@@ -12,11 +12,16 @@ import { runHealthGate, type HealthGateConfig } from '../health/run-health-gate.
 import type { HealthGateReport } from '../health/report.ts';
 import type { HttpClient } from '../http/client.ts';
 import type { Logger } from '../logger.ts';
+import { createMetricProvider } from '../providers/metrics/factory.ts';
+import type { MetricProvider } from '../providers/metrics/provider.ts';
+import type { MetricProviderSpec } from '../providers/metrics/spec.ts';
 import { createTrafficRouter } from '../providers/traffic/factory.ts';
 import type { TrafficRouter } from '../providers/traffic/router.ts';
 import type { TrafficRouterSpec } from '../providers/traffic/spec.ts';
+import type { DowngradeConfig, DowngradeReport } from './downgrade.ts';
 import { draftIncident } from './incident.ts';
 import { renderNotification, type NotifyFormat, type RollbackEvent } from './notify.ts';
+import { watchRecovery, type RecoveryConfig, type RecoveryReport } from './recovery.ts';
 import { sendNotification, type NotificationResult } from './send-notification.ts';
 import { StepRecorder, type StepRecord } from './sequence.ts';
 import {
@@ -35,7 +40,9 @@ export interface RollbackConfig {
   reason: string;
   router?: TrafficRouterSpec;
   redeploy?: { argv: string[]; timeoutMs: number };
+  downgrade?: DowngradeConfig;
   health?: HealthGateConfig;
+  recovery?: RecoveryConfig & { metrics: MetricProviderSpec };
   notify?: { url: string; format: NotifyFormat; mention?: string };
   createIncident: boolean;
   /** Who started the run (GITHUB_ACTOR). */
@@ -52,6 +59,10 @@ export interface RollbackDeps {
   logger: Logger;
   /** Tests pass their own; by default the router is built from the spec with `exec`. */
   router?: TrafficRouter;
+  /** Analyses and runs the alembic downgrade (downgradeDatabase with the action's alembic client). */
+  downgradeDatabase?: (config: DowngradeConfig) => Promise<DowngradeReport>;
+  /** Tests pass their own; by default the provider is built from the recovery's metrics spec. */
+  metricProvider?: MetricProvider;
   /** Delivery attempts of the notification (default 4). */
   notifyAttempts?: number;
 }
@@ -70,6 +81,8 @@ export interface RollbackReport {
   target?: RollbackTarget;
   healthy?: boolean;
   health?: { verdict: string; failedChecks: HealthGateReport['failedChecks'] };
+  downgrade?: DowngradeReport;
+  recovery?: RecoveryReport;
   notification?: NotificationResult;
   incidentUrl?: string;
   restoredDeploymentId?: number;
@@ -115,6 +128,8 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
   let target: RollbackTarget | undefined;
   let current: DeploymentRecord | undefined;
   let health: HealthGateReport | undefined;
+  let downgrade: DowngradeReport | undefined;
+  let recovery: RecoveryReport | undefined;
   let notification: NotificationResult | undefined;
   let incidentUrl: string | undefined;
   let restoredDeploymentId: number | undefined;
@@ -174,9 +189,21 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     });
   } else steps.skip('redeploy', 'no redeploy-command given');
 
-  steps.skip('migrate-downgrade', 'not requested');
+  // 4. The database back to the previous revision, only after its SQL was checked.
+  if (config.downgrade) {
+    const downgradeConfig = config.downgrade;
+    await steps.run('migrate-downgrade', async () => {
+      if (!deps.downgradeDatabase) throw new Error('no alembic driver was given to run the downgrade');
+      downgrade = await deps.downgradeDatabase(downgradeConfig);
+      if (downgrade.decision !== 'ran') throw new Error(downgrade.problem ?? downgrade.decision);
+      const note = downgrade.destructive ? ', destructive (allowed)' : '';
+      return {
+        detail: `${downgrade.from} -> ${downgrade.to} (${downgrade.statements} statement(s) checked${note})`
+      };
+    });
+  } else steps.skip('migrate-downgrade', 'migrate-downgrade is false');
 
-  // 4. Health, with health-gate's logic: even when an earlier step failed, people need to know.
+  // 5. Health, with health-gate's logic: even when an earlier step failed, people need to know.
   if (config.health) {
     const healthConfig = config.health;
     await steps.run('health', async () => {
@@ -186,11 +213,24 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     });
   } else steps.skip('health', 'no health-url given: the rollback is not verified');
 
-  steps.skip('recovery', 'no recovery-window given');
+  // 6. The error rate back at its baseline; pointless to wait for when the service is not healthy.
+  const healthFailed = steps.steps.some((s) => s.name === 'health' && s.status === 'failed');
+  if (config.recovery && !healthFailed) {
+    const recoveryConfig = config.recovery;
+    await steps.run('recovery', async () => {
+      const provider =
+        deps.metricProvider ?? createMetricProvider(recoveryConfig.metrics, { http: deps.http, clock });
+      recovery = await watchRecovery(recoveryConfig, { provider, clock, logger });
+      if (!recovery.recovered) throw new Error(recovery.verdict);
+      return { detail: recovery.verdict };
+    });
+  } else if (config.recovery)
+    steps.skip('recovery', 'health failed: the service is not back, nothing to watch');
+  else steps.skip('recovery', 'no recovery-window given');
 
   const blocking = () => steps.blockingFailures();
 
-  // 5. Deployment statuses: the bad deployment marked, the restored one recorded.
+  // 7. Deployment statuses: the bad deployment marked, the restored one recorded.
   if (github && target) {
     const restored = target;
     await steps.run('deployment-status', async () => {
@@ -247,7 +287,7 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     };
   };
 
-  // 6. People told: retried with backoff; a failure is a warning, never a failed rollback.
+  // 8. People told: retried with backoff; a failure is a warning, never a failed rollback.
   if (config.notify) {
     const notify = config.notify;
     await steps.run('notify', async () => {
@@ -267,11 +307,14 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     });
   } else steps.skip('notify', 'no notify-webhook given');
 
-  // 7. The incident issue.
+  // 9. The incident issue.
   if (config.createIncident && github) {
     await steps.run('incident', async () => {
       const symptoms = [
         ...(health?.failedChecks.map((c) => `health check ${c.name}: ${c.error}`) ?? []),
+        ...(recovery && !recovery.recovered
+          ? recovery.measurements.map((m) => `error rate at +${Math.round(m.atMs / 1000)} s: ${m.detail}`)
+          : []),
         ...steps.steps.filter((s) => s.status === 'failed').map((s) => `${s.name} failed: ${s.detail}`)
       ];
       // The authors of the rolled-back commits are assigned; without them the issue is still opened.
@@ -324,6 +367,8 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     ...(health
       ? { healthy: health.healthy, health: { verdict: health.verdict, failedChecks: health.failedChecks } }
       : {}),
+    ...(downgrade ? { downgrade } : {}),
+    ...(recovery ? { recovery } : {}),
     ...(notification ? { notification } : {}),
     ...(incidentUrl ? { incidentUrl } : {}),
     ...(restoredDeploymentId !== undefined ? { restoredDeploymentId } : {}),
@@ -341,8 +386,16 @@ function nextSteps(records: readonly StepRecord[], ok: boolean): string[] {
   if (failed('target')) next.push('Run again with `version` set to the last good version.');
   if (failed('redeploy'))
     next.push('The redeploy failed: check its output above and redeploy the target by hand.');
+  if (failed('migrate-downgrade'))
+    next.push(
+      'The database was NOT downgraded: read the downgrade SQL and findings below; if losing that data is acceptable, run again with allow-destructive-downgrade: true, otherwise keep the schema (expand/contract: the old version may run on it).'
+    );
   if (failed('health'))
     next.push('The service is unhealthy after the rollback: page the on-call and check the failing checks.');
+  if (failed('recovery'))
+    next.push(
+      'The error rate did not return to its baseline: the cause may not be the rolled-back change (a dependency, the database, load); page the on-call.'
+    );
   if (failed('notify'))
     next.push('The notification was not delivered: tell the team in the incident channel.');
   if (failed('incident')) next.push('No incident issue was opened: open one by hand with this summary.');

@@ -1,6 +1,8 @@
+import type { DowngradeReport } from '../rollback/downgrade.ts';
+import type { RecoveryReport } from '../rollback/recovery.ts';
 import type { StepRecord } from '../rollback/sequence.ts';
 import { formatDuration } from '../inputs/duration.ts';
-import { bar, cell, escapeHtml, table } from './markdown.ts';
+import { bar, cell, codeBlock, details, escapeHtml, sparkline, table } from './markdown.ts';
 
 /** What the rollback summary shows; a subset of the rollback report. */
 export interface RollbackSummaryInput {
@@ -16,6 +18,8 @@ export interface RollbackSummaryInput {
   healthy?: boolean;
   incidentUrl?: string;
   steps: StepRecord[];
+  downgrade?: DowngradeReport;
+  recovery?: RecoveryReport;
   nextSteps: string[];
 }
 
@@ -59,9 +63,75 @@ export function renderRollbackSummary(input: RollbackSummaryInput): string {
       ])
     )
   );
+  if (input.downgrade) parts.push(renderDowngrade(input.downgrade));
+  if (input.recovery) parts.push(renderRecovery(input.recovery));
   if (input.nextSteps.length) {
     parts.push('### What to do next');
     parts.push(input.nextSteps.map((step) => `- ${escapeHtml(step)}`).join('\n'));
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+const DOWNGRADE_DECISION = { ran: '✅ ran', refused: '⛔ refused', failed: '❌ failed' } as const;
+
+/** The database step: which revisions, what the analysis found, the SQL. */
+function renderDowngrade(report: DowngradeReport): string {
+  const parts = ['### Database downgrade'];
+  parts.push(
+    table(
+      ['revision', 'down to', 'statements', 'destructive', 'decision', 'database now'],
+      [
+        [
+          `${report.from}${report.doc ? ` (${report.doc})` : ''}`,
+          report.to,
+          report.analysed ? report.statements : 'not analysed',
+          report.destructive ? '⚠️ yes' : 'no',
+          DOWNGRADE_DECISION[report.decision],
+          report.after ? report.after.join(', ') || 'base' : undefined
+        ]
+      ]
+    )
+  );
+  if (report.problem) parts.push(`> ${cell(report.problem)}`);
+  if (report.findings.length > 0) {
+    parts.push(
+      table(
+        ['rule', 'severity', 'destructive', 'line', 'statement', 'why'],
+        report.findings.map((f) => [
+          f.rule,
+          f.severity,
+          f.destructive ? '⚠️ yes' : 'no',
+          f.line !== undefined ? `${report.file}:${f.line}` : report.file,
+          f.statement.split('\n')[0]!.slice(0, 100),
+          f.message
+        ])
+      )
+    );
+  }
+  if (report.sql) parts.push(details(`the downgrade's SQL (${report.file})`, codeBlock(report.sql, 'sql')));
+  return parts.join('\n\n');
+}
+
+const RECOVERY_ICON = { recovered: '✅', above: '❌', 'too-few': '❔', error: '⚠️' } as const;
+
+/** The recovery watch: the error rate of each window against the baseline. */
+function renderRecovery(report: RecoveryReport): string {
+  const rates = report.measurements.map((m) => m.errorRatePercent);
+  const highest = Math.max(report.baselinePercent, ...rates.map((r) => r ?? 0), 0.01);
+  const parts = [
+    `### Error rate after the rollback ${sparkline(rates)}`,
+    `${report.recovered ? '✅' : '❌'} ${cell(report.verdict)}`,
+    table(
+      ['window end', 'requests', 'error rate', '', 'baseline', 'result'],
+      report.measurements.map((m) => [
+        `+${formatDuration(m.atMs)}`,
+        m.requests,
+        m.errorRatePercent !== undefined ? `${m.errorRatePercent.toFixed(2)}%` : undefined,
+        m.errorRatePercent !== undefined ? bar(m.errorRatePercent, highest, 12) : '',
+        `≤ ${report.baselinePercent}%`,
+        `${RECOVERY_ICON[m.status]} ${m.status === 'too-few' || m.status === 'error' ? m.detail : m.status}`
+      ])
+    )
+  ];
+  return parts.join('\n\n');
 }
