@@ -95,12 +95,6 @@ describe('the rollback schema and action.yml', () => {
     expect(few.expected).toMatch(/at most 15/);
   });
 
-  it('refuses metric inputs without recovery-window: they would silently do nothing', () => {
-    const problem = configurationError({ ...REQUIRED, 'prometheus-url': 'http://prom:9090' }).problems[0]!;
-    expect(problem.input).toBe('recovery-window');
-    expect(problem.expected).toMatch(/prometheus-url is given/);
-  });
-
   it('requires a token when an incident is to be opened, not otherwise', () => {
     const noToken: Record<string, string> = { ...REQUIRED };
     delete noToken['github-token'];

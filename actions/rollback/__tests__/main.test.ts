@@ -21,6 +21,7 @@ const read = (given: Record<string, string>) =>
 function fakeContext(inputs: Record<string, string>) {
   const outputs: Record<string, string> = {};
   const summaries: string[] = [];
+  const annotations: string[] = [];
   const logger = new MemoryLogger();
   const context: ActionContext = {
     getInput: (name) => runnerInputs({ 'github-token': '', ...inputs })[name] ?? '',
@@ -30,7 +31,9 @@ function fakeContext(inputs: Record<string, string>) {
     setSecret: () => {},
     saveState: () => {},
     getState: () => '',
-    annotate: () => {},
+    annotate: (level, message) => {
+      annotations.push(`${level}: ${message}`);
+    },
     fail: () => {},
     writeSummary: async (markdown) => {
       summaries.push(markdown);
@@ -38,7 +41,7 @@ function fakeContext(inputs: Record<string, string>) {
     redact: (text) => text,
     logger
   };
-  return { context, outputs, summaries };
+  return { context, outputs, summaries, annotations };
 }
 
 describe('rollback main', () => {
@@ -100,5 +103,48 @@ describe('rollback main', () => {
     expect(outputs['rolled-back-to']).toBe('1.4.0');
     expect(outputs.healthy).toBe('');
     expect(JSON.parse(outputs.report!).verdict).toContain('not verified');
+  });
+
+  it('warns about recovery inputs given without recovery-window, and still rolls back', async () => {
+    const { context, outputs, annotations } = fakeContext({
+      environment: 'staging',
+      reason: 'manual',
+      version: '1.4.0',
+      'create-incident': 'false',
+      'prometheus-url': 'http://prometheus:9090'
+    });
+    await run(context, { env: ENV });
+    expect(outputs['rolled-back-to']).toBe('1.4.0');
+    expect(annotations).toEqual([
+      'warning: prometheus-url given without recovery-window: the error rate is not watched after the rollback'
+    ]);
+  });
+
+  it('maps the downgrade and the recovery watch, the probe measuring the stable track only', () => {
+    const config = toRollbackConfig(
+      read({
+        environment: 'production',
+        reason: 'r',
+        'create-incident': 'false',
+        'migrate-downgrade': 'true',
+        'database-url': 'postgresql://db/app',
+        'recovery-window': '2m',
+        'probe-stable-url': 'http://10.0.0.11:8000/api/items'
+      }),
+      undefined
+    );
+    expect(config.downgrade).toEqual({
+      databaseUrl: 'postgresql://db/app',
+      allowDestructive: false,
+      lockTimeoutMs: 5000,
+      statementTimeoutMs: 60_000
+    });
+    expect(config.recovery).toEqual({
+      windowMs: 120_000,
+      intervalMs: 15_000,
+      maxErrorRatePercent: 1,
+      minRequests: 20,
+      metrics: { type: 'probe', stableUrl: 'http://10.0.0.11:8000/api/items', rps: 10 }
+    });
   });
 });

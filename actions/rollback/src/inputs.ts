@@ -36,7 +36,8 @@ const recoveryMetricInputs = {
   'error-rate-query': metricProviderInputs['error-rate-query'],
   'requests-query': metricProviderInputs['requests-query']
 };
-const RECOVERY_ONLY_INPUTS = [
+/** Inputs that only the recovery watch reads: given without recovery-window they do nothing. */
+export const RECOVERY_ONLY_INPUTS = [
   'probe-stable-url',
   'prometheus-url',
   'prometheus-headers',
@@ -117,15 +118,6 @@ export const rollbackSchema = z
             message: `at most ${perWindow}: probe-rps × recovery-interval sends only ${perWindow} requests per window, so no window could show a recovery (or raise probe-rps or recovery-interval)`
           });
         }
-      }
-    } else {
-      const stray = RECOVERY_ONLY_INPUTS.find((name) => values[name] !== undefined);
-      if (stray) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['recovery-window'],
-          message: `a duration such as 5m: ${stray} is given, but only the recovery watch uses it`
-        });
       }
     }
     if (values['create-incident'] && values['github-token'] === undefined) {

@@ -40,7 +40,7 @@ import {
   type RollbackReport
 } from '@deploy-actions/core';
 import { checkParserWasm, readAlembicDriverSource } from '@deploy-actions/core/migrate-assets';
-import { readRollbackInputs, type RollbackInputs } from './inputs.ts';
+import { RECOVERY_ONLY_INPUTS, readRollbackInputs, type RollbackInputs } from './inputs.ts';
 
 /** health-gate's configuration from the `health-` inputs; undefined without health-url. */
 export function toHealthConfig(inputs: RollbackInputs): HealthGateConfig | undefined {
@@ -220,6 +220,14 @@ export async function run(context: ActionContext, deps: RollbackDependencies = {
       throw new ConfigurationError(error instanceof Error ? error.message : String(error));
   }
   const config = toRollbackConfig(inputs, runContext);
+  // Said, not refused: an unused input must never keep traffic from going back to stable.
+  const unused = RECOVERY_ONLY_INPUTS.filter((name) => inputs[name] !== undefined);
+  if (config.recovery === undefined && unused.length > 0)
+    context.annotate(
+      'warning',
+      `${unused.join(', ')} given without recovery-window: the error rate is not watched after the rollback`,
+      { title: 'rollback inputs' }
+    );
   let downgrader: Awaited<ReturnType<typeof prepareDowngrade>> | undefined;
   if (config.downgrade) {
     // Checked now, before traffic moves: a wrong path must not surface halfway through a rollback.
