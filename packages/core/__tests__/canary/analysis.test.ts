@@ -99,6 +99,20 @@ describe('evaluateMeasurement: one window, canary against baseline', () => {
       /within the limit/
     ],
     [
+      'tracks that both fail nearly everything (a wrong probe path, an outage) are inconclusive',
+      track(300, 300),
+      track(300, 300),
+      'inconclusive',
+      /baseline itself fails 50% or more/
+    ],
+    [
+      'a canary clearly worse than a broken baseline still fails',
+      track(300, 300),
+      track(300, 160),
+      'fail',
+      /error-rate: canary 100% vs baseline 53/
+    ],
+    [
       'a missing canary p99 is an error, never a pass',
       { requests: 300, errors: 0 },
       track(300, 0),

@@ -22,6 +22,13 @@ import { mannWhitneyGreater, mergeSorted, sortAscending, sortedPercentile } from
 import { percentile } from '../stats/percentiles.ts';
 import { compareProportions } from '../stats/proportions.ts';
 
+/**
+ * A baseline failing this share of requests (percent) or more is itself broken: a canary "as good"
+ * as it proves nothing (both tracks 404 on a wrong probe path, or an outage), so the error-rate
+ * check is inconclusive, never a pass.
+ */
+export const BROKEN_BASELINE_ERROR_PCT = 50;
+
 /** Significance a single measurement's check needs to fail (one-sided). */
 export const INTERVAL_ALPHA = 0.01;
 /** False-stop budget of the sequential test, per metric and weight, split evenly over the looks. */
@@ -168,6 +175,17 @@ function errorRateCheck(settings: AnalysisSettings, canary: Baseline, baseline: 
   const significant = comparison.pValue < INTERVAL_ALPHA;
   const failed = over && significant;
   const values = `canary ${round(canaryPct)}% vs baseline ${round(baselinePct)}% (${deltaPp >= 0 ? '+' : ''}${round(deltaPp)} pp)`;
+  if (!failed && baselinePct >= BROKEN_BASELINE_ERROR_PCT) {
+    return {
+      name: 'error-rate',
+      status: 'inconclusive',
+      canary: round(canaryPct, 3),
+      baseline: round(baselinePct, 3),
+      limit: `≤ baseline + ${settings.maxErrorRateDeltaPp} pp`,
+      pValue: comparison.pValue,
+      detail: `${values}: the baseline itself fails ${BROKEN_BASELINE_ERROR_PCT}% or more, so matching it proves nothing (check the probe URLs or the stable version)`
+    };
+  }
   return {
     name: 'error-rate',
     status: failed ? 'fail' : 'pass',
@@ -378,6 +396,15 @@ export function evaluateMeasurement(
   }
   if (failing.length > 0) {
     return finish('fail', failing.map((c) => `${c.name}: ${c.detail}`).join('; '), checks, baselineFrom);
+  }
+  const unsure = checks.filter((c) => c.status === 'inconclusive');
+  if (unsure.length > 0) {
+    return finish(
+      'inconclusive',
+      unsure.map((c) => `${c.name}: ${c.detail}`).join('; '),
+      checks,
+      baselineFrom
+    );
   }
   return finish(
     'pass',
