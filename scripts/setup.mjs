@@ -45,18 +45,23 @@ function installDebianPackages() {
     log('Debian packages: all present');
     return;
   }
-  if (process.getuid?.() !== 0) {
+  // Not root: sudo when it works without a password prompt (-n), so a CI user with sudo rights needs
+  // nothing more; otherwise say exactly what to install.
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  if (sudo.length > 0 && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status !== 0) {
     throw new Error(
-      `Debian packages missing (${missing.join(', ')}); run as root or install them: apt-get install ${missing.join(' ')}`
+      `Debian packages missing (${missing.join(', ')}); run as root, allow sudo without a password, or install them: apt-get install ${missing.join(' ')}`
     );
   }
-  log(`Debian packages: installing ${missing.join(', ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  // [command, args] run as root: through sudo when not root already.
+  const privileged = (command, args) => (sudo.length ? ['sudo', ['-n', command, ...args]] : [command, args]);
+  log(`Debian packages: installing ${missing.join(', ')}${sudo.length ? ' (with sudo)' : ''}`);
+  const apt = ['DEBIAN_FRONTEND=noninteractive', 'apt-get'];
+  run(...privileged('env', [...apt, 'update', '-qq']));
+  run(...privileged('env', [...apt, 'install', '-y', '-qq', '--no-install-recommends', ...missing]));
   // Debian starts some services after install; the tests run their own private instances.
   for (const service of ['postgresql', 'redis-server', 'nginx', 'prometheus']) {
-    spawnSync('service', [service, 'stop'], { stdio: 'ignore' });
+    spawnSync(...privileged('service', [service, 'stop']), { stdio: 'ignore' });
   }
 }
 
