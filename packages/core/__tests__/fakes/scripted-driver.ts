@@ -1,5 +1,23 @@
 /** The alembic driver's transport, scripted: the real driver runs in action-tests. */
-import type { DriverOutput, DriverTransport } from '../../src/migrate/alembic.ts';
+import type { DriverOutput, DriverTransport, OfflineChunk, RevisionInfo } from '../../src/migrate/alembic.ts';
+
+/** A revision as the driver's plan describes it: file `<id>.py`, upgrade at line 12, downgrade at 20. */
+export const revision = (id: string, parent?: string): RevisionInfo => ({
+  revision: id,
+  parents: parent ? [parent] : [],
+  path: `/repo/db/versions/${id}.py`,
+  doc: `${id} doc`,
+  upgradeLine: 12,
+  downgradeLine: 20
+});
+
+/** One statement of offline SQL, recorded at a revision-file line by an op call. */
+export const chunk = (text: string, line: number | null, op: string | null = null): OfflineChunk => ({
+  text: `${text}\n\n`,
+  line,
+  op,
+  constraintType: null
+});
 
 /** A driver that answers each command from a script; `fail` makes one command fail like the real one. */
 export class ScriptedDriver implements DriverTransport {

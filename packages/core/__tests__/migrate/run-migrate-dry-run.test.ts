@@ -6,39 +6,18 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../src/clock.ts';
 import { ConfigurationError } from '../../src/errors.ts';
 import { MemoryLogger } from '../../src/logger.ts';
-import {
-  AlembicClient,
-  PythonNotRunnable,
-  type DriverTransport,
-  type OfflineChunk
-} from '../../src/migrate/alembic.ts';
+import { AlembicClient, PythonNotRunnable, type DriverTransport } from '../../src/migrate/alembic.ts';
 import {
   decideMigrateVerdict,
   runMigrateDryRun,
   type MigrateDryRunConfig
 } from '../../src/migrate/run-migrate-dry-run.ts';
 import { loadPgParser, type PgParser } from '../../src/sql/parser.ts';
-import { ScriptedDriver } from '../fakes/scripted-driver.ts';
+import { ScriptedDriver, chunk, revision } from '../fakes/scripted-driver.ts';
 
 let parser: PgParser;
 beforeAll(async () => {
   parser = await loadPgParser();
-});
-
-const revision = (id: string, parent?: string) => ({
-  revision: id,
-  parents: parent ? [parent] : [],
-  path: `/repo/db/versions/${id}.py`,
-  doc: `${id} doc`,
-  upgradeLine: 12,
-  downgradeLine: 20
-});
-
-const chunk = (text: string, line: number | null, op: string | null = null): OfflineChunk => ({
-  text: `${text}\n\n`,
-  line,
-  op,
-  constraintType: null
 });
 
 const PLAN = {

@@ -8,27 +8,13 @@ import { MemoryLogger } from '../../src/logger.ts';
 import { AlembicClient, type OfflineChunk } from '../../src/migrate/alembic.ts';
 import { downgradeDatabase, judgeDowngrade, type DowngradeConfig } from '../../src/rollback/downgrade.ts';
 import { loadPgParser, type PgParser } from '../../src/sql/parser.ts';
-import { ScriptedDriver } from '../fakes/scripted-driver.ts';
+import { ScriptedDriver, chunk as recorded, revision } from '../fakes/scripted-driver.ts';
+
+const chunk = (text: string, line = 21) => recorded(text, line);
 
 let parser: PgParser;
 beforeAll(async () => {
   parser = await loadPgParser();
-});
-
-const revision = (id: string, parent?: string) => ({
-  revision: id,
-  parents: parent ? [parent] : [],
-  path: `/repo/db/versions/${id}_change.py`,
-  doc: `${id} doc`,
-  upgradeLine: 12,
-  downgradeLine: 20
-});
-
-const chunk = (text: string, line: number | null = 21): OfflineChunk => ({
-  text: `${text}\n\n`,
-  line,
-  op: null,
-  constraintType: null
 });
 
 const UPGRADES: Record<string, OfflineChunk[]> = {
