@@ -207,7 +207,7 @@ describe('interpretAnswer: bodies that say nothing', () => {
 
   it('cuts a long non-JSON body', () => {
     const answer = interpretAnswer(200, `x${'y'.repeat(200)}`);
-    expect(answer.problem).toContain(`"x${'y'.repeat(59)}…"`);
+    expect(answer.problem).toContain(`"x${'y'.repeat(58)}…"`);
     expect(answer.problem!.length).toBeLessThan(250);
   });
 

@@ -7,6 +7,7 @@ export * from './inputs/duration.ts';
 export * from './inputs/fragments.ts';
 export * from './inputs/read-inputs.ts';
 export * from './inputs/paths.ts';
+export * from './text.ts';
 export * from './http/client.ts';
 export * from './http/retry.ts';
 export * from './stats/percentiles.ts';

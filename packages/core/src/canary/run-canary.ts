@@ -306,7 +306,7 @@ export async function runCanary(config: CanaryConfig, deps: CanaryDeps): Promise
     : await settleTraffic(config, deps, decision, applied, uncertain);
   const finalWeight =
     traffic.action === 'reset' ? (traffic.ok ? 0 : undefined) : uncertain ? undefined : applied;
-  logger.info(`CanaryDecision: ${decision} — ${reason}. ${traffic.description}`);
+  logger.info(`Decision: ${decision} — ${reason}. ${traffic.description}`);
   return {
     decision,
     reason,

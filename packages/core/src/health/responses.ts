@@ -3,6 +3,7 @@
  * (`{status, version, git_sha, uptime_seconds}`, `{status, checks:[{name,status,latency_ms,error}]}`)
  * and the IETF `application/health+json` form (`pass`/`warn`/`fail`, `checks` keyed by component).
  */
+import { shorten } from '../text.ts';
 
 export type ComponentStatus = 'pass' | 'warn' | 'fail';
 
@@ -73,7 +74,7 @@ export function interpretAnswer(httpStatus: number, body: string): EndpointAnswe
   if (!object) {
     const problem =
       parseError !== undefined
-        ? `answered HTTP ${httpStatus} but the body is not JSON (${truncate(parseError, 80)}): ${quoteBody(body)}`
+        ? `answered HTTP ${httpStatus} but the body is not JSON (${shorten(parseError, 80)}): ${quoteBody(body)}`
         : json === undefined
           ? `answered HTTP ${httpStatus} with an empty body; a JSON object with a status was expected`
           : `answered HTTP ${httpStatus} with JSON that is not an object: ${quoteBody(body)}`;
@@ -158,9 +159,5 @@ function describeStatus(value: unknown): string {
 }
 
 function quoteBody(body: string): string {
-  return JSON.stringify(truncate(body.replace(/\s+/g, ' ').trim(), 60));
-}
-
-function truncate(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+  return JSON.stringify(shorten(body.replace(/\s+/g, ' ').trim(), 60));
 }

@@ -1,6 +1,7 @@
 /**
  * The incident issue a rollback opens: title, body, labels and assignees. Pure.
  */
+import { shorten } from '../text.ts';
 import type { RollbackEvent } from './notify.ts';
 
 export interface IncidentDraft {
@@ -72,7 +73,7 @@ export function draftIncident(context: IncidentContext): IncidentDraft {
     ...new Set(context.commits.map((c) => c.author).filter((a): a is string => Boolean(a)))
   ].slice(0, MAX_ASSIGNEES);
   return {
-    title: `Rollback of ${event.environment}: ${event.fromVersion ?? 'current'} → ${event.toVersion ?? 'unknown'} (${oneLine(event.reason).slice(0, 80)})`,
+    title: `Rollback of ${event.environment}: ${event.fromVersion ?? 'current'} → ${event.toVersion ?? 'unknown'} (${shorten(oneLine(event.reason), 80)})`,
     body: lines.join('\n'),
     labels: ['incident', 'rollback'],
     assignees
