@@ -24,7 +24,11 @@ export default {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/packages/*/__tests__/**/*.test.ts', '<rootDir>/actions/*/__tests__/**/*.test.ts']
+      testMatch: [
+        '<rootDir>/packages/*/__tests__/**/*.test.ts',
+        '<rootDir>/actions/*/__tests__/**/*.test.ts',
+        '<rootDir>/demo/__tests__/**/*.test.ts'
+      ]
     },
     {
       ...shared,
