@@ -8,6 +8,7 @@
  *   5. with --bad-canary: the rollback action, after canary-step rolled the canary back.
  * Each stage prints its job summary; the first stage that does not go as intended ends the run.
  */
+import type { RollbackReport } from '../packages/core/src/rollback/run-rollback.ts';
 import type { GitHubFake } from '../action-tests/fakes/github/index.ts';
 import { repoRoot, runAction, type ActionRun } from '../action-tests/run-action.ts';
 import {
@@ -315,25 +316,38 @@ const ROLLBACK: Stage = {
   async run(context) {
     const production = context.production!;
     const github = production.github;
-    const run = await context.action(
-      'rollback',
-      {
-        'github-token': github.token,
-        environment: ENVIRONMENT,
-        reason: `canary-step: ${canaryReason(context.canaryStep!)}`,
-        ...nginxRouterInputs(production),
-        'health-url': production.nginx.url,
-        'health-expected-version': STABLE.version,
-        'health-interval': '500ms',
-        'health-start-period': '0',
-        'health-deadline': '20s',
-        'notify-webhook': production.webhook.url,
-        'notify-format': 'slack',
-        'create-incident': 'true'
-      },
-      { GITHUB_API_URL: github.url }
-    );
+    // Users keep calling while the rollback runs: the recovery watch reads their error rate.
+    const load = startLoad(production.nginx.url, LOAD_RPS, LOAD_PATHS);
+    let run: ActionRun;
+    try {
+      run = await context.action(
+        'rollback',
+        {
+          'github-token': github.token,
+          environment: ENVIRONMENT,
+          reason: `canary-step: ${canaryReason(context.canaryStep!)}`,
+          ...nginxRouterInputs(production),
+          'health-url': production.nginx.url,
+          'health-expected-version': STABLE.version,
+          'health-interval': '500ms',
+          'health-start-period': '0',
+          'health-deadline': '20s',
+          'recovery-window': '15s',
+          'recovery-interval': '3s',
+          'recovery-min-requests': '10',
+          metrics: 'prometheus',
+          'prometheus-url': production.prometheus.url,
+          'notify-webhook': production.webhook.url,
+          'notify-format': 'slack',
+          'create-incident': 'true'
+        },
+        { GITHUB_API_URL: github.url }
+      );
+    } finally {
+      await load.stop();
+    }
     const restored = run.outputs['rolled-back-to'];
+    const recovery = (JSON.parse(run.outputs.report ?? '{}') as RollbackReport).recovery;
     const healthy = run.outputs.healthy === 'true';
     const notifications = production.webhook.received.length;
     const issue = github.state.issues.at(-1);
@@ -342,13 +356,18 @@ const ROLLBACK: Stage = {
       issue
         ? `incident issue #${issue.number} "${issue.title}" (labels: ${issue.labels.join(', ')})`
         : 'no incident issue',
-      `GitHub ${ENVIRONMENT} deployments: ${describeDeployments(github)}`
+      `GitHub ${ENVIRONMENT} deployments: ${describeDeployments(github)}`,
+      recovery ? `recovery watch: ${recovery.verdict}` : 'no recovery watch'
     ];
     if (github.violations.length > 0) {
       facts.push(`the GitHub fake saw ${github.violations.length} request(s) GitHub would reject`);
     }
     const asIntended =
-      run.exitCode === 0 && restored === STABLE.version && healthy && github.violations.length === 0;
+      run.exitCode === 0 &&
+      restored === STABLE.version &&
+      healthy &&
+      recovery?.recovered === true &&
+      github.violations.length === 0;
     return {
       verdict: restored
         ? `back on v${restored}, ${healthy ? 'healthy' : 'NOT healthy'}`
