@@ -169,6 +169,8 @@ const MIGRATE_DRY_RUN: Stage = {
         'working-directory': EXAMPLE_BACKEND_DIR,
         python: PYTHON,
         'from-revision': STABLE_REVISION,
+        // The rules follow the production server's major version (here the local PostgreSQL 15).
+        'pg-version': '15',
         'database-url': scratch,
         'seed-sql': SEED_SQL
       },
