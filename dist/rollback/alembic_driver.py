@@ -2,10 +2,10 @@
 
 Usage: python alembic_driver.py REQUEST.json RESULT.json
 
-The request names one command (probe, plan, offline, current, ping, rehearse, downgrade). The
-result is written as JSON to RESULT.json, never to stdout, because env.py files and alembic itself
-print there. Progress goes to stderr. The database URL arrives in the MIGRATE_DRY_RUN_DATABASE_URL
-environment variable, so it never appears on a command line.
+The request names one command (probe, plan, offline, current, ping, rehearse, inspect-downgrade,
+downgrade). The result is written as JSON to RESULT.json, never to stdout, because env.py files and
+alembic itself print there. Progress goes to stderr. The database URL arrives in the
+MIGRATE_DRY_RUN_DATABASE_URL environment variable, so it never appears on a command line.
 
 Everything alembic-specific stays here; the action decides what the results mean.
 """
@@ -608,6 +608,29 @@ def command_rehearse(request):
         connection.close()
 
 
+def first_parent(info):
+    return (info["parents"] or ["base"])[0]
+
+
+def command_inspect_downgrade(request):
+    """Everything the rollback needs before a downgrade, in one process (each Python start with
+    alembic and env.py costs a few hundred milliseconds): the server, the database's revision, the
+    history up to it, and the offline SQL of every upgrade up to it and of its downgrade."""
+    result = {"ping": command_ping(request)}
+    config = load_config(request, online=True)
+    result["heads"] = heads = current_heads(config, load_script(config))
+    if len(heads) != 1:
+        return result
+    result["plan"] = plan = command_plan(dict(request, **{"from": None, "to": heads[0]}))
+    head = plan["revisions"][-1]
+    if len(head["parents"]) > 1:
+        return result
+    steps = [{"revision": r["revision"], "start": first_parent(r)} for r in plan["revisions"]]
+    steps.append({"revision": head["revision"], "start": first_parent(head), "direction": "downgrade"})
+    result["offline"] = command_offline(dict(request, steps=steps))["steps"]
+    return result
+
+
 def command_downgrade(request):
     """Downgrades the database from `from` to `to`, refusing when it is not at `from` (someone else
     moved it since the downgrade was analysed). The project's env.py runs it, in its transaction:
@@ -637,6 +660,7 @@ def command_downgrade(request):
 
 
 COMMANDS = {
+    "inspect-downgrade": command_inspect_downgrade,
     "downgrade": command_downgrade,
     "probe": command_probe,
     "plan": command_plan,

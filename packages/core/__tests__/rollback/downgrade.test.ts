@@ -22,43 +22,49 @@ const UPGRADES: Record<string, OfflineChunk[]> = {
   r2: [chunk('ALTER TABLE items ADD COLUMN category text;', 13)]
 };
 
-/** A driver for a database at `head`, whose downgrade of r2 runs `downgradeSql` (or fails offline). */
+const step = (revision: string, chunks: OfflineChunk[]) => ({
+  revision,
+  ok: true,
+  chunks,
+  error: null,
+  ms: 1
+});
+
+/** A driver for a database at `heads`, whose downgrade of r2 runs `downgradeSql` (or fails offline). */
 function driver(options: { heads?: string[]; downgradeSql?: string[] | 'offline-error'; runError?: string }) {
   const heads = options.heads ?? ['r2'];
   const downgradeSql = options.downgradeSql ?? ['ALTER TABLE items DROP COLUMN category;'];
+  const downgrade =
+    downgradeSql === 'offline-error'
+      ? {
+          revision: 'r2',
+          ok: false,
+          chunks: [],
+          error: { type: 'NotImplementedError', message: 'reads rows', line: 22, getBindLines: [22] },
+          ms: 1
+        }
+      : step(
+          'r2',
+          downgradeSql.map((sql) => chunk(sql))
+        );
   return new ScriptedDriver({
-    probe: { python: '3.11.2', executable: '/usr/bin/python3', alembic: '1.13.1', sqlalchemy: '2.0.30' },
-    ping: { serverVersionNum: 150013, database: 'app' },
-    current: { heads },
-    plan: (request: Record<string, unknown>) => ({
-      from: 'base',
-      to: request.to,
-      heads: ['r2'],
-      revisions: request.to === 'r1' ? [revision('r1')] : [revision('r1'), revision('r2', 'r1')],
-      history: []
-    }),
-    offline: (request: Record<string, unknown>) => ({
-      steps: (request.steps as { revision: string; direction?: string }[]).map((step) =>
-        step.direction === 'downgrade' && downgradeSql === 'offline-error'
-          ? {
-              revision: step.revision,
-              ok: false,
-              chunks: [],
-              error: { type: 'NotImplementedError', message: 'reads rows', line: 22, getBindLines: [22] },
-              ms: 1
-            }
-          : {
-              revision: step.revision,
-              ok: true,
-              chunks:
-                step.direction === 'downgrade'
-                  ? (downgradeSql as string[]).map((sql) => chunk(sql))
-                  : UPGRADES[step.revision]!,
-              error: null,
-              ms: 1
-            }
-      )
-    }),
+    'inspect-downgrade': {
+      ping: { serverVersionNum: 150013, database: 'app' },
+      heads,
+      ...(heads.length === 1
+        ? {
+            plan: {
+              from: 'base',
+              to: 'r2',
+              heads: ['r2'],
+              revisions: [revision('r1'), revision('r2', 'r1')],
+              history: []
+            },
+            // The upgrades up to the head, then the head's downgrade (the driver builds this list).
+            offline: [step('r1', UPGRADES.r1!), step('r2', UPGRADES.r2!), downgrade]
+          }
+        : {})
+    },
     downgrade: (request: Record<string, unknown>) => ({
       before: [request.from],
       after: options.runError ? [request.from] : [request.to],
@@ -96,20 +102,15 @@ describe('downgradeDatabase', () => {
     expect(report.findings.find((f) => f.destructive)).toMatchObject({ line: 21 });
     expect(report.problem).toMatch(/refused: downgrading r2 to r1 is destructive: .*DROP COLUMN category/);
     expect(report.problem).toContain('allow-destructive-downgrade: true');
-    expect(commands(scripted)).not.toContain('downgrade');
-    // The earlier revisions' upgrades taught the analyser the table; the downgrade is asked offline.
-    const offline = scripted.requests.find((r) => r.command === 'offline')!;
-    expect(offline.steps).toEqual([
-      { revision: 'r1', start: 'base' },
-      { revision: 'r2', start: 'r1' },
-      { revision: 'r2', start: 'r1', direction: 'downgrade' }
-    ]);
+    // One Python start to look, none to run.
+    expect(commands(scripted)).toEqual(['inspect-downgrade']);
   });
 
   it('runs the same range it analysed when destruction is allowed, with its own timeouts', async () => {
     const scripted = driver({});
     const report = await downgrade(scripted, { allowDestructive: true });
     expect(report).toMatchObject({ decision: 'ran', destructive: true, after: ['r1'], durationMs: 40 });
+    expect(commands(scripted)).toEqual(['inspect-downgrade', 'downgrade']);
     const run = scripted.requests.find((r) => r.command === 'downgrade')!;
     expect(run).toMatchObject({ from: 'r2', to: 'r1', lockTimeoutMs: 5000, statementTimeoutMs: 60_000 });
   });

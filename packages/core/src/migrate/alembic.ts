@@ -115,6 +115,16 @@ export type DowngradeResult = z.infer<typeof downgradeResult>;
 const pingResult = z.object({ serverVersionNum: z.number(), database: z.string() });
 export type PingResult = z.infer<typeof pingResult>;
 
+const downgradeInspection = z.object({
+  ping: pingResult,
+  heads: z.array(z.string()),
+  /** Absent when the database is not at exactly one revision. */
+  plan: planResult.optional(),
+  /** The offline SQL of every upgrade up to the head, then of the head's downgrade; absent for a merge. */
+  offline: z.array(offlineStep).optional()
+});
+export type DowngradeInspection = z.infer<typeof downgradeInspection>;
+
 const currentResult = z.object({ heads: z.array(z.string()) });
 
 const columnSnapshot = z.object({
@@ -235,6 +245,13 @@ export class AlembicClient {
     return this.call({ command: 'rehearse', config: this.options.config, ...rest }, rehearsalResult, {
       databaseUrl,
       timeoutMs
+    });
+  }
+
+  /** What a downgrade of the database's current head needs, in one driver call (one Python start). */
+  inspectDowngrade(databaseUrl: string): Promise<DowngradeInspection> {
+    return this.call({ command: 'inspect-downgrade', config: this.options.config }, downgradeInspection, {
+      databaseUrl
     });
   }
 

@@ -7,7 +7,7 @@
  * refuses when the database moved in between.
  */
 import type { Logger } from '../logger.ts';
-import { type AlembicClient, type OfflineRequest, type RevisionInfo } from '../migrate/alembic.ts';
+import type { AlembicClient, OfflineStep, RevisionInfo } from '../migrate/alembic.ts';
 import { buildRevisionSql, originRangeAt } from '../migrate/offline.ts';
 import { SqlAnalyzer } from '../sql/analyzer.ts';
 import type { PgParser } from '../sql/parser.ts';
@@ -90,32 +90,24 @@ export async function downgradeDatabase(
   deps: DowngradeDeps
 ): Promise<DowngradeReport> {
   const { alembic, logger } = deps;
-  await alembic.probe();
-  const ping = await alembic.ping(config.databaseUrl);
-  const heads = await alembic.current(config.databaseUrl);
+  const inspection = await alembic.inspectDowngrade(config.databaseUrl);
+  const { ping, heads, plan, offline } = inspection;
   if (heads.length === 0) throw new Error('the database is at base: there is no revision to downgrade');
   if (heads.length > 1)
     throw new Error(
       `the database is at ${heads.length} heads (${heads.join(', ')}): downgrade by hand, naming one`
     );
   const from = heads[0]!;
-  const plan = await alembic.plan(undefined, from);
-  const head = plan.revisions.at(-1);
+  const head = plan?.revisions.at(-1);
   if (!head || head.revision !== from)
     throw new Error(`alembic does not know the database's revision ${from}`);
-  if (head.parents.length > 1)
+  if (head.parents.length > 1 || !offline)
     throw new Error(
       `${from} is a merge of ${head.parents.join(' and ')}: downgrade by hand, naming the branch`
     );
   const to = head.parents[0] ?? 'base';
 
-  const analysis = await analyseDowngrade(
-    plan.revisions,
-    head,
-    to,
-    Math.floor(ping.serverVersionNum / 10_000),
-    deps
-  );
+  const analysis = await analyseDowngrade(head, offline, Math.floor(ping.serverVersionNum / 10_000), deps);
   const report: DowngradeReport = { from, to, ...analysis, destructive: false, decision: 'refused' };
   const verdict = judgeDowngrade(report, config.allowDestructive);
   report.destructive = verdict.destructive;
@@ -146,23 +138,18 @@ export async function downgradeDatabase(
 }
 
 /**
- * The downgrade's offline SQL, analysed after the upgrades up to the head taught the analyser the
- * schema (so dropping a column made by an earlier revision is known to lose its data).
+ * The downgrade's offline SQL (the last of `results`), analysed after the upgrades up to the head
+ * taught the analyser the schema (so dropping a column made by an earlier revision is known to lose
+ * its data).
  */
 async function analyseDowngrade(
-  revisions: RevisionInfo[],
   head: RevisionInfo,
-  to: string,
+  results: OfflineStep[],
   pgVersion: number,
   deps: DowngradeDeps
 ): Promise<
   Pick<DowngradeReport, 'file' | 'doc' | 'statements' | 'sql' | 'analysed' | 'notAnalysedWhy' | 'findings'>
 > {
-  const requests: OfflineRequest[] = [
-    ...revisions.map((info) => ({ revision: info.revision, start: info.parents[0] ?? 'base' })),
-    { revision: head.revision, start: to, direction: 'downgrade' }
-  ];
-  const results = await deps.alembic.offline(requests);
   const downgrade = results.at(-1);
   const file = head.path.split(/[\\/]/).at(-1) ?? head.path;
   const base = { file, ...(head.doc ? { doc: head.doc } : {}) };
