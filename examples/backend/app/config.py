@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Callable, List, Mapping, Optional, TypeVar
+from typing import Callable, List, Mapping, Optional, Tuple, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.engine import make_url
@@ -41,6 +41,8 @@ class Settings:
     fault_error_percent: float = 0.0
     fault_latency_ms: int = 0
     fault_seed: Optional[int] = None
+    # Path prefixes the fault switch applies to; empty: every route but /metrics.
+    fault_paths: Tuple[str, ...] = ()
     startup_delay_seconds: float = 0.0
     # Time limits of the readiness checks, in seconds.
     postgres_timeout: float = field(default=2.0, repr=False)
@@ -70,6 +72,7 @@ class Settings:
             fault_error_percent=read("FAULT_ERROR_PERCENT", cls.fault_error_percent, _parse_percent),
             fault_latency_ms=read("FAULT_LATENCY_MS", cls.fault_latency_ms, _parse_non_negative_int),
             fault_seed=read("FAULT_SEED", cls.fault_seed, _parse_int),
+            fault_paths=read("FAULT_PATHS", cls.fault_paths, _parse_path_prefixes),
             startup_delay_seconds=read(
                 "STARTUP_DELAY_SECONDS", cls.startup_delay_seconds, _parse_non_negative_float
             ),
@@ -149,6 +152,13 @@ def _parse_non_negative_float(raw: str) -> float:
     if not value >= 0 or value == float("inf"):  # also rejects NaN
         raise ValueError("must be a finite number, 0 or more")
     return value
+
+
+def _parse_path_prefixes(raw: str) -> Tuple[str, ...]:
+    prefixes = tuple(part.strip() for part in raw.split(",") if part.strip())
+    if not prefixes or any(not prefix.startswith("/") for prefix in prefixes):
+        raise ValueError("must be path prefixes starting with /, separated by commas, e.g. /api")
+    return prefixes
 
 
 def _parse_percent(raw: str) -> float:

@@ -6,15 +6,29 @@ Used to rehearse canary analysis and rollback with a deliberately bad version.
 from __future__ import annotations
 
 import random
-from typing import Optional
+from typing import Optional, Tuple
 
 
 class FaultInjector:
-    def __init__(self, error_percent: float, latency_ms: int, seed: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        error_percent: float,
+        latency_ms: int,
+        seed: Optional[int] = None,
+        paths: Tuple[str, ...] = (),
+    ) -> None:
         self.error_percent = error_percent
         self.latency_seconds = latency_ms / 1000
         # With a seed the sequence of failing requests is the same on every run.
         self._random = random.Random(seed)
+        # Only these path prefixes are faulted (e.g. /api: the API fails while /health still passes,
+        # like a release that breaks users but not its health checks); empty: every path.
+        self.paths = paths
+
+    def applies_to(self, path: str) -> bool:
+        if not self.paths:
+            return True
+        return any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.paths)
 
     @property
     def enabled(self) -> bool:
@@ -36,4 +50,5 @@ class FaultInjector:
             parts.append(f"{self.error_percent:g}% errors")
         if self.latency_seconds > 0:
             parts.append(f"+{self.latency_seconds * 1000:g} ms latency")
-        return ", ".join(parts)
+        where = f" on {', '.join(self.paths)}" if self.paths else ""
+        return ", ".join(parts) + where

@@ -76,7 +76,10 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app.state.session_factory = create_session_factory(engine)
     app.state.redis = create_redis_client(settings.redis_url, settings.redis_timeout)
     app.state.faults = FaultInjector(
-        settings.fault_error_percent, settings.fault_latency_ms, settings.fault_seed
+        settings.fault_error_percent,
+        settings.fault_latency_ms,
+        settings.fault_seed,
+        settings.fault_paths,
     )
     app.state.metrics = HttpMetrics(settings)
 

@@ -66,10 +66,11 @@ class ObservabilityMiddleware:
                 message["headers"] = list(message.get("headers", [])) + self.extra_headers
             await send(message)
 
+        faulted = self.faults.applies_to(path)
         try:
-            if self.faults.latency_seconds > 0:
+            if faulted and self.faults.latency_seconds > 0:
                 await asyncio.sleep(self.faults.latency_seconds)
-            if self.faults.should_fail():
+            if faulted and self.faults.should_fail():
                 await self._fault_response(send_with_headers)
             else:
                 await self.app(scope, receive, send_with_headers)

@@ -33,6 +33,7 @@ def test_reads_every_variable() -> None:
             "FAULT_ERROR_PERCENT": "12.5",
             "FAULT_LATENCY_MS": "250",
             "FAULT_SEED": "7",
+            "FAULT_PATHS": "/api, /v2/orders",
             "STARTUP_DELAY_SECONDS": "1.5",
         }
     )
@@ -43,6 +44,7 @@ def test_reads_every_variable() -> None:
     assert settings.fault_error_percent == 12.5
     assert settings.fault_latency_ms == 250
     assert settings.fault_seed == 7
+    assert settings.fault_paths == ("/api", "/v2/orders")
     assert settings.startup_delay_seconds == 1.5
 
 
@@ -58,6 +60,7 @@ def test_empty_values_count_as_unset() -> None:
         ("FAULT_LATENCY_MS", "-5", "FAULT_LATENCY_MS must not be negative"),
         ("FAULT_LATENCY_MS", "0.5s", "FAULT_LATENCY_MS must be an integer"),
         ("FAULT_SEED", "abc", "FAULT_SEED must be an integer"),
+        ("FAULT_PATHS", "api", "FAULT_PATHS must be path prefixes starting with /"),
         ("STARTUP_DELAY_SECONDS", "nan", "STARTUP_DELAY_SECONDS must be a finite number"),
         ("APP_TRACK", "blue", "APP_TRACK must be one of stable, canary"),
         ("DATABASE_URL", "mysql://db/app", "DATABASE_URL must start with postgresql://"),

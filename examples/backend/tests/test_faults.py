@@ -64,3 +64,16 @@ def test_error_share_follows_the_percentage() -> None:
     failures = sum(injector.should_fail() for _ in range(10_000))
     assert 2_200 < failures < 2_800
     assert not any(FaultInjector(0, 0).should_fail() for _ in range(1000))
+
+
+def test_fault_paths_fault_only_those_routes(
+    make_client: Callable[..., TestClient], clean_tables: None
+) -> None:
+    # A release that breaks its users while its health checks still pass.
+    client = make_client(fault_error_percent=100, fault_latency_ms=50, fault_paths=("/api",))
+    assert client.get("/api/items").status_code == 500
+    started = time.perf_counter()
+    assert client.get("/health").status_code == 200
+    assert time.perf_counter() - started < 0.05
+    assert FaultInjector(100, 0, paths=("/api",)).applies_to("/api")
+    assert not FaultInjector(100, 0, paths=("/api",)).applies_to("/apiary")
