@@ -110,6 +110,13 @@ function expectNoSecrets(run: DemoRun) {
 
 const SERVICES = ['postgres', 'redis', 'nginx', 'prometheus', 'app-v1.0.0', 'app-v2.0.0'];
 
+/** Each heading is in the Markdown file, in this order. */
+function expectInOrder(markdown: string, headings: string[]): void {
+  const positions = headings.map((heading) => markdown.indexOf(heading));
+  expect(headings.filter((_heading, i) => positions[i]! < 0)).toEqual([]);
+  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+}
+
 describe('npm run demo', () => {
   it('promotes the healthy canary through 10, 50 and 100%', async () => {
     const out = path.join(temp, 'normal.md');
@@ -138,10 +145,7 @@ describe('npm run demo', () => {
       '## ✅ canary-step: promote at 100%',
       '## Recap'
     ];
-    const positions = headings.map((heading) => run.markdown.indexOf(heading));
-    expect(headings.filter((_heading, i) => positions[i]! < 0)).toEqual([]);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-
+    expectInOrder(run.markdown, headings);
     expectNoSecrets(run);
     expectCleanEnd(run, SERVICES);
   }, 240_000);
@@ -158,6 +162,7 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain('nginx now answers 20 requests in a row from v1.0.0');
     expect(run.stdout).toMatch(/━━━ 5\/5 rollback · back on v1\.0\.0, healthy ✔/);
     expect(run.stdout).toContain('webhook received 1 notification');
+    expect(run.stdout).toContain('recovery watch: error rate back at the baseline');
     expect(run.stdout).toMatch(/incident issue #\d+ "Rollback of production/);
     expect(run.stdout).toContain('✅ Demo complete');
 
@@ -169,10 +174,7 @@ describe('npm run demo', () => {
       'rollback of production',
       '## Recap'
     ];
-    const positions = headings.map((heading) => run.markdown.indexOf(heading));
-    expect(headings.filter((_heading, i) => positions[i]! < 0)).toEqual([]);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-
+    expectInOrder(run.markdown, headings);
     expectNoSecrets(run);
     expectCleanEnd(run, SERVICES);
   }, 240_000);
