@@ -3,7 +3,10 @@
  * into the pieces each `op.` call (or alembic itself) emitted, so every statement can be traced
  * back to the line of its op call in the revision file.
  */
+import type { SqlAnalyzer, SqlUnitAnalysis } from '../sql/analyzer.ts';
 import type { StatementOrigin } from '../sql/check-context.ts';
+import type { PgParser } from '../sql/parser.ts';
+import { readSqlStatements } from '../sql/statements.ts';
 import type { OfflineChunk } from './alembic.ts';
 
 /** A byte range of the revision's SQL and where it came from. */
@@ -58,6 +61,23 @@ export function originRangeAt(sql: RevisionSql, offset: number): OriginRange | u
     else return range;
   }
   return undefined;
+}
+
+/**
+ * Runs the analyzer over one revision's SQL, each statement traced back to its op call.
+ * `report: false` only teaches the analyzer's catalog what the revision creates.
+ */
+export function analyzeRevisionSql(
+  analyzer: SqlAnalyzer,
+  parser: PgParser,
+  sql: RevisionSql,
+  options: { report?: boolean } = {}
+): Promise<SqlUnitAnalysis> {
+  return analyzer.analyzeUnit({
+    statements: readSqlStatements([sql.bytes], parser),
+    origin: (offset) => originRangeAt(sql, offset)?.origin,
+    ...(options.report === false ? { report: false } : {})
+  });
 }
 
 /** The number of line breaks in a text (to keep track of lines in the sql-file). */

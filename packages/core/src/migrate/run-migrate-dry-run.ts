@@ -19,7 +19,7 @@ import {
   type RevisionPlan
 } from './alembic.ts';
 import { allowanceFor, type AllowEntry } from './allow.ts';
-import { buildRevisionSql, countLineBreaks, originRangeAt } from './offline.ts';
+import { analyzeRevisionSql, buildRevisionSql, countLineBreaks, originRangeAt } from './offline.ts';
 import { assessRehearsal, skippedRoundTrip, type RehearsalFindingDraft } from './rehearsal.ts';
 import type { MigrateFailOn, MigrateFinding, MigrateReport, RoundTrip, MigrateUnitReport } from './types.ts';
 
@@ -289,12 +289,7 @@ async function checkRevisions(
   for (const info of plan.history) {
     const result = byRevision.get(info.revision);
     if (!result?.ok) continue;
-    const revisionSql = buildRevisionSql(result.chunks);
-    await analyzer.analyzeUnit({
-      statements: readSqlStatements([revisionSql.bytes], parser),
-      origin: (offset) => originRangeAt(revisionSql, offset)?.origin,
-      report: false
-    });
+    await analyzeRevisionSql(analyzer, parser, buildRevisionSql(result.chunks), { report: false });
   }
 
   for (const info of plan.revisions) {
@@ -345,10 +340,7 @@ async function checkRevisions(
     await out.writer.write(revisionSql.text);
     unit.sqlLines = [firstLine, out.writer.line];
     out.sql[info.revision] = excerpt(revisionSql.text);
-    const analysis = await analyzer.analyzeUnit({
-      statements: readSqlStatements([revisionSql.bytes], parser),
-      origin: (offset) => originRangeAt(revisionSql, offset)?.origin
-    });
+    const analysis = await analyzeRevisionSql(analyzer, parser, revisionSql);
     unit.statements = analysis.statements;
     unit.truncated = analysis.truncated;
     for (const finding of analysis.findings) {

@@ -8,11 +8,10 @@
  */
 import type { Logger } from '../logger.ts';
 import type { AlembicClient, OfflineStep, RevisionInfo } from '../migrate/alembic.ts';
-import { buildRevisionSql, originRangeAt } from '../migrate/offline.ts';
+import { analyzeRevisionSql, buildRevisionSql, originRangeAt } from '../migrate/offline.ts';
 import { SqlAnalyzer } from '../sql/analyzer.ts';
 import type { PgParser } from '../sql/parser.ts';
 import { isDestructiveCategory, type MigrationRuleCategory, type MigrationSeverity } from '../sql/rules.ts';
-import { readSqlStatements } from '../sql/statements.ts';
 
 export interface DowngradeConfig {
   databaseUrl: string;
@@ -168,14 +167,10 @@ async function analyseDowngrade(
   const analyzer = new SqlAnalyzer({ pgVersion, parser });
   for (const result of results.slice(0, -1)) {
     if (!result.ok) continue;
-    const revisionSql = buildRevisionSql(result.chunks);
-    await analyzer.analyzeUnit({ statements: readSqlStatements([revisionSql.bytes], parser), report: false });
+    await analyzeRevisionSql(analyzer, parser, buildRevisionSql(result.chunks), { report: false });
   }
   const revisionSql = buildRevisionSql(downgrade.chunks);
-  const analysis = await analyzer.analyzeUnit({
-    statements: readSqlStatements([revisionSql.bytes], parser),
-    origin: (offset) => originRangeAt(revisionSql, offset)?.origin
-  });
+  const analysis = await analyzeRevisionSql(analyzer, parser, revisionSql);
   const findings = analysis.findings.map((finding): DowngradeFinding => {
     const line = originRangeAt(revisionSql, finding.statementOffset)?.line ?? head.downgradeLine ?? undefined;
     return {

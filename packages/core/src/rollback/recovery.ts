@@ -89,6 +89,11 @@ export async function watchRecovery(
   await provider.preflight?.();
   const started = clock.now();
   const measurements: RecoveryMeasurement[] = [];
+  const settings = {
+    baselinePercent: config.maxErrorRatePercent,
+    windowMs: config.windowMs,
+    intervalMs: config.intervalMs
+  };
   const windows = recoveryWindows(config);
   for (let i = 0; i < windows; i++) {
     const end = clock.now() + config.intervalMs;
@@ -107,9 +112,7 @@ export async function watchRecovery(
     if (measurement.status === 'recovered') {
       return {
         recovered: true,
-        baselinePercent: config.maxErrorRatePercent,
-        windowMs: config.windowMs,
-        intervalMs: config.intervalMs,
+        ...settings,
         recoveredAfterMs: measurement.atMs,
         measurements,
         verdict: `error rate back at the baseline after ${formatDuration(measurement.atMs)}: ${measurement.detail}`
@@ -119,9 +122,7 @@ export async function watchRecovery(
   const last = measurements.at(-1)!;
   return {
     recovered: false,
-    baselinePercent: config.maxErrorRatePercent,
-    windowMs: config.windowMs,
-    intervalMs: config.intervalMs,
+    ...settings,
     measurements,
     verdict: `error rate not back at the baseline (≤ ${percent(config.maxErrorRatePercent)}) within ${formatDuration(config.windowMs)}; last window: ${last.detail}`
   };
