@@ -47,15 +47,15 @@ function installDebianPackages() {
   }
   // Not root: sudo when it works without a password prompt (-n), so a CI user with sudo rights needs
   // nothing more; otherwise say exactly what to install.
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-  if (sudo.length > 0 && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status !== 0) {
+  const viaSudo = process.getuid?.() !== 0;
+  if (viaSudo && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status !== 0) {
     throw new Error(
       `Debian packages missing (${missing.join(', ')}); run as root, allow sudo without a password, or install them: apt-get install ${missing.join(' ')}`
     );
   }
   // [command, args] run as root: through sudo when not root already.
-  const privileged = (command, args) => (sudo.length ? ['sudo', ['-n', command, ...args]] : [command, args]);
-  log(`Debian packages: installing ${missing.join(', ')}${sudo.length ? ' (with sudo)' : ''}`);
+  const privileged = (command, args) => (viaSudo ? ['sudo', ['-n', command, ...args]] : [command, args]);
+  log(`Debian packages: installing ${missing.join(', ')}${viaSudo ? ' (with sudo)' : ''}`);
   const apt = ['DEBIAN_FRONTEND=noninteractive', 'apt-get'];
   run(...privileged('env', [...apt, 'update', '-qq']));
   run(...privileged('env', [...apt, 'install', '-y', '-qq', '--no-install-recommends', ...missing]));
