@@ -28,10 +28,7 @@ import {
   startFrontendServer,
   type FrontendServer
 } from './workflows/frontend-server.ts';
-import { resolveEnv, runStepScript } from './workflows/step-script.ts';
 import { assignments, instructionsOf, parseDockerfile } from './workflows/dockerfile.ts';
-import { repoRoot } from './run-action.ts';
-import { parse } from 'yaml';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SMOKE = path.join(EXAMPLE_FRONTEND_DIR, 'e2e', 'smoke.mjs');
@@ -197,74 +194,6 @@ test('the smoke test refuses a bad configuration before starting a browser', asy
   expect(run.stderr).toContain('BASE_URL must be an http(s) URL (got "staging.example.com")');
   expect(run.stderr).toContain('SMOKE_PATHS entries must start with "/" (got "items")');
   expect(run.report).toBeUndefined();
-});
-
-describe("pipeline.yml's staging soak, run by bash against the real app", () => {
-  interface Step {
-    name?: string;
-    run?: string;
-    env?: Record<string, unknown>;
-  }
-  const pipeline = parse(
-    readFileSync(path.join(repoRoot, '.github', 'workflows', 'pipeline.yml'), 'utf8')
-  ) as {
-    on: { workflow_call: { inputs: Record<string, { default?: unknown }> } };
-    jobs: { staging: { steps: Step[] } };
-  };
-  const step = pipeline.jobs.staging.steps.find(
-    (candidate) => candidate.name === 'Watch for an error spike'
-  ) as Step;
-  const soak = (url: string, inputs: Record<string, string | number> = {}) =>
-    runStepScript(
-      step.run as string,
-      resolveEnv(step.env ?? {}, pipeline.on.workflow_call.inputs, {
-        inputs: { 'staging-url': url, 'soak-duration': 3, 'soak-paths': '/health, /api/items', ...inputs },
-        secrets: { HEALTH_CHECK_HEADERS: 'X-Probe: soak\n' }
-      })
-    );
-
-  test('passes on a healthy service, with a summary of its windows', async () => {
-    const result = await soak(app.url);
-    expect(result.annotations).toEqual([]);
-    expect(result.code).toBe(0);
-    const requests = Number(/Staging soak: 3s, (\d+) requests, 0 failed/.exec(result.summary)?.[1]);
-    expect(requests).toBeGreaterThanOrEqual(4);
-    expect(result.summary).toContain(`| +0s | ${requests} | 0 | 0.0 % | ok |`);
-  });
-
-  test('fails on an error spike, naming it', async () => {
-    const faulty = await startExampleApp({
-      version: '2.4.0',
-      gitSha: '1111111',
-      databaseUrl: postgres.url,
-      redisUrl: redis.url,
-      faultErrorPercent: 100
-    });
-    try {
-      const result = await soak(faulty.url);
-      expect(result.code).toBe(1);
-      expect(result.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
-        expect.stringMatching(/^\d+ error spike\(s\) on staging within 3s \(see the summary\)$/)
-      ]);
-      expect(result.annotations).toContainEqual(
-        expect.objectContaining({ level: 'warning', message: '/health answered 500 during the soak' })
-      );
-      expect(result.summary).toMatch(/\| 100\.0 % \| \*\*spike\*\* \|/);
-    } finally {
-      await faulty.stop();
-    }
-  });
-
-  test('is skipped with a warning when soak-duration is 0', async () => {
-    const result = await soak(app.url, { 'soak-duration': 0 });
-    expect(result.code).toBe(0);
-    expect(result.annotations).toEqual([
-      expect.objectContaining({
-        level: 'warning',
-        message: 'the staging soak is skipped: soak-duration is 0'
-      })
-    ]);
-  });
 });
 
 describe("the backend image's start and health commands, run here", () => {

@@ -55,9 +55,17 @@ const docs = new Map(files.map((file) => [file, parse(texts.get(file) as string)
 const context = repositoryContext(repoRoot);
 const pipeline = docs.get('pipeline.yml') as Json;
 
+/**
+ * actionlint 1.7.7 predates `environment.deployment` (environment secrets without a deployment
+ * record), which GitHub's own parser, checked below, accepts: that one finding is not reported.
+ */
+const predatesActionlint = (message: string) =>
+  message === 'unexpected key "deployment" for "environment" section. expected one of "name", "url"';
 const lint = (source: string, file: string) =>
   runLint(source, file).then((results) =>
-    results.map((r) => `${file}:${r.line}:${r.column} [${r.kind}] ${r.message}`)
+    results
+      .filter((r) => !predatesActionlint(r.message))
+      .map((r) => `${file}:${r.line}:${r.column} [${r.kind}] ${r.message}`)
   );
 
 async function parserErrors(file: string, content: string): Promise<string[]> {
@@ -69,8 +77,8 @@ async function parserErrors(file: string, content: string): Promise<string[]> {
 }
 
 describe('the workflows', () => {
-  test('are ci, deploy, pipeline and rollback', () => {
-    expect(files).toEqual(['ci.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']);
+  test('are ci, deploy, deploy-stage, pipeline and rollback', () => {
+    expect(files).toEqual(['ci.yml', 'deploy-stage.yml', 'deploy.yml', 'pipeline.yml', 'rollback.yml']);
   });
 
   test.each(files)('%s: actionlint 1.7 finds nothing', async (file) => {
@@ -128,310 +136,112 @@ describe('the workflows', () => {
   });
 });
 
-describe('pipeline.yml', () => {
+describe('pipeline.yml and deploy-stage.yml', () => {
   const jobs = pipeline.jobs as Record<string, Json>;
   const inputs = pipeline.on.workflow_call.inputs as Record<string, Json>;
-  const stepsOf = (job: string) => jobs[job]?.steps as Json[];
+  const stage = (docs.get('deploy-stage.yml') as Json).jobs.deploy as Json;
   const uses = (step: Json) => String(step.uses ?? '');
-  /** `${{ inputs.x }}` resolved to the input's default. */
-  const resolve = (value: unknown) =>
-    String(value).replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) =>
-      String(inputs[name]?.default)
-    );
+  const needs = (job: string) => [jobs[job]?.needs].flat();
 
-  test('is a reusable workflow with typed inputs, explicit secrets and outputs', () => {
+  test('is a reusable workflow with typed, described inputs and outputs', () => {
     expect(Object.keys(pipeline.on)).toEqual(['workflow_call']);
     for (const [name, input] of Object.entries(inputs)) {
       expect([name, ['string', 'number', 'boolean'].includes(input.type)]).toEqual([name, true]);
       expect([name, typeof input.description]).toEqual([name, 'string']);
     }
-    expect(inputs['coverage-threshold']).toMatchObject({ type: 'number', default: 80 });
-    expect(Object.keys(pipeline.on.workflow_call.secrets)).toEqual(
-      expect.arrayContaining([
-        'DEPLOY_TOKEN',
-        'STAGING_DATABASE_URL',
-        'PRODUCTION_DATABASE_URL',
-        'NOTIFY_WEBHOOK'
-      ])
-    );
     expect(Object.keys(pipeline.on.workflow_call.outputs)).toEqual(
-      expect.arrayContaining([
-        'image-tag',
-        'backend-image',
-        'frontend-image',
-        'deployed-version',
-        'rolled-back-to'
-      ])
+      expect.arrayContaining(['image-tag', 'backend-image', 'frontend-image', 'rolled-back-to'])
     );
   });
 
-  test('runs build -> test -> staging -> production, each stage gated on the one before', () => {
-    const needs = (job: string) => [jobs[job]?.needs].flat();
-    expect(needs('build')).toEqual(['plan']);
-    for (const job of ['backend-tests', 'frontend-tests', 'e2e', 'security'])
-      expect(needs(job)).toContain('build');
-    expect(needs('staging')).toEqual(
-      expect.arrayContaining(['build', 'backend-tests', 'frontend-tests', 'e2e', 'security'])
-    );
-    expect(needs('production')).toContain('staging');
-    expect(jobs.production?.if).toBe("needs.plan.outputs.deploy-production == 'true'");
-    expect(needs('rollback')).toContain('production');
-    expect(jobs.rollback?.if).toMatch(/always\(\)/);
-    expect(jobs.rollback?.if).toMatch(/needs\.production\.result == 'failure'/);
-    expect(jobs.rollback?.if).toMatch(/needs\.production\.outputs\.touched == 'true'/);
+  test('runs build and tests -> staging -> production, each stage gated on the one before', () => {
+    expect(needs('staging')).toEqual(['build', 'backend-tests', 'frontend-tests', 'security']);
+    expect(needs('production')).toEqual(['build', 'staging']);
+    expect(jobs.production?.if).toBe("inputs.target == 'production'");
+    expect(needs('rollback')).toEqual(['production']);
+    expect(jobs.rollback?.if).toMatch(/always\(\) && needs\.production\.outputs\.touched == 'true'/);
   });
 
-  test('tags images <name>:<version>-<sha7> and pushes each only after it started and passed health-gate', () => {
-    const plan = stepsOf('plan').find((step) => step.id === 'plan')?.run as string;
-    expect(plan).toContain('tag="${VERSION}-${sha7}"');
-    expect(plan).toContain('echo "backend-ref=${registry}/${BACKEND_IMAGE_NAME}:${tag}"');
-    const steps = stepsOf('build');
-    const at = (predicate: (step: Json) => boolean) => steps.findIndex(predicate);
-    const builds = steps.filter((step) => uses(step).startsWith('docker/build-push-action@'));
-    expect(builds.map((step) => step.with)).toEqual([
-      expect.objectContaining({ load: true, push: false, 'cache-from': 'type=gha,scope=backend' }),
-      expect.objectContaining({ load: true, push: false, 'cache-from': 'type=gha,scope=frontend' })
-    ]);
-    const gates = steps.filter((step) => uses(step).includes('/actions/health-gate@'));
-    expect(gates.map((step) => step.with.url)).toEqual([
-      'http://127.0.0.1:${{ inputs.backend-port }}',
-      'http://127.0.0.1:${{ inputs.frontend-port }}'
-    ]);
-    const start = at((step) => step.name === 'Start the images');
-    const push = at((step) => step.id === 'push');
-    expect(start).toBeGreaterThan(at((step) => step.name === 'Build the frontend image'));
-    expect(steps.indexOf(gates[0] as Json)).toBeGreaterThan(start);
-    expect(push).toBeGreaterThan(steps.indexOf(gates[1] as Json));
-    expect(steps[push]?.run).toContain('docker push "$BACKEND_REF"');
-    expect(at((step) => step.name === 'Record the build metadata')).toBeGreaterThan(push);
-    for (const command of [
-      'python -m pip install -r requirements.txt',
-      'python -m compileall',
-      'npm ci',
-      'npm run build'
-    ]) {
-      expect(steps.some((step) => String(step.run ?? '').includes(command))).toBe(true);
-    }
+  test('staging and production are one deploy stage; the pipeline rollback is rollback.yml', () => {
+    expect(jobs.staging?.uses).toMatch(/\/\.github\/workflows\/deploy-stage\.yml@/);
+    expect(jobs.production?.uses).toBe(jobs.staging?.uses);
+    expect(jobs.production?.with.canary).toBe(true);
+    expect(jobs.rollback?.uses).toMatch(/\/\.github\/workflows\/rollback\.yml@/);
   });
 
-  test('tests with pytest (JUnit, coverage threshold) on PostgreSQL and Redis, lints, e2e and keeps scanner reports', () => {
-    expect(Object.keys(jobs['backend-tests']?.services)).toEqual(['postgres', 'redis']);
-    const pytest = stepsOf('backend-tests').find((step) =>
-      String(step.run).includes('python -m pytest')
-    )?.run;
-    expect(pytest).toContain('--junitxml=');
-    expect(pytest).toContain('--cov-fail-under="$COVERAGE_THRESHOLD"');
-    expect(inputs['backend-lint-command']?.default).toBe('ruff check .');
-    expect(inputs['backend-typecheck-command']?.default).toBe('mypy .');
-    expect(inputs['frontend-lint-command']?.default).toBe('npx eslint .');
-    expect(inputs['frontend-typecheck-command']?.default).toBe('npx tsc --noEmit');
-    expect(inputs['frontend-test-command']?.default).toMatch(/^npm test -- --ci --coverage /);
-    expect(stepsOf('e2e').some((step) => step.env?.COMMAND === '${{ inputs.e2e-command }}')).toBe(true);
-    const security = stepsOf('security');
-    expect(
-      security.filter((step) => uses(step).startsWith('aquasecurity/trivy-action@')).map((s) => s.with.output)
-    ).toEqual(['security-reports/trivy-backend.json', 'security-reports/trivy-frontend.json']);
-    expect(security.some((step) => String(step.run).includes('pip_audit'))).toBe(true);
-    expect(security.some((step) => String(step.run).includes('npm audit --json'))).toBe(true);
-    expect(security.at(-1)).toMatchObject({ with: { name: 'security-reports', path: 'security-reports/' } });
-  });
-
-  test('staging: preflight, migration dry run on a PostgreSQL service, deploy, migrate, gate with p99 and smoke, soak, frontend', () => {
-    const steps = stepsOf('staging');
-    const order = [
-      (s: Json) => uses(s).includes('/actions/preflight-validate@'),
-      (s: Json) => uses(s).includes('/actions/migrate-dry-run@'),
-      (s: Json) => s.name === 'Migrate staging',
-      (s: Json) => s.name === 'Deploy to staging',
-      (s: Json) => uses(s).includes('/actions/health-gate@'),
-      (s: Json) => s.name === 'Watch for an error spike',
-      (s: Json) => s.name === 'The frontend renders without console errors'
-    ].map((predicate) => steps.findIndex(predicate));
-    expect(order.every((index) => index >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(jobs.staging?.services?.postgres?.env?.POSTGRES_DB).toBe('rehearsal');
-    const dryRun = steps[order[1] as number] as Json;
-    expect(dryRun.with['database-url']).toBe('postgresql://postgres:postgres@127.0.0.1:5432/rehearsal');
-    const gate = steps[order[4] as number] as Json;
-    expect(Object.keys(gate.with)).toEqual(
-      expect.arrayContaining(['latency-samples', 'max-p99', 'smoke', 'expected-sha'])
-    );
-    expect(inputs['soak-duration']?.default).toBe(300);
-  });
-
-  test('production: reviewers, preflight with window and incidents, canary 10/50/100 for 5/5/15 minutes, health-gate', () => {
-    expect(jobs.production?.environment?.name).toBe('${{ inputs.production-environment }}');
-    expect(inputs['production-environment']?.default).toBe('production');
-    const steps = stepsOf('production');
-    const preflight = steps.find((step) => uses(step).includes('/actions/preflight-validate@')) as Json;
-    expect(String(preflight.with.checks).split(',')).toEqual(expect.arrayContaining(['window', 'incidents']));
-    const canary = steps.filter((step) => uses(step).includes('/actions/canary-step@'));
-    expect(
-      canary.map((step) => [step.with.weight, resolve(step.with.duration), step.with['on-failure']])
-    ).toEqual([
-      [10, '5m', 'rollback'],
-      [50, '5m', 'rollback'],
-      [100, '15m', 'rollback']
-    ]);
-    const last = steps.at(-1) as Json;
-    expect(uses(last)).toContain('/actions/health-gate@');
-    expect(last.with.url).toBe('${{ inputs.production-url }}');
-    const rollback = stepsOf('rollback').find((step) => uses(step).includes('/actions/rollback@')) as Json;
-    expect(rollback.with.environment).toBe('${{ inputs.production-environment }}');
-    expect(jobs.rollback?.environment).toBeUndefined();
-  });
-
-  test('never runs two deploys of an environment at once, and never cancels one', () => {
-    expect(jobs.staging?.concurrency).toEqual({
-      group: 'deploy-${{ inputs.staging-environment }}',
+  test('the deploy stage: one environment at a time, the canary walks every weight in one step', () => {
+    expect(stage.environment.name).toBe('${{ inputs.environment }}');
+    expect(stage.concurrency).toEqual({
+      group: 'deploy-${{ inputs.environment }}',
       'cancel-in-progress': false
     });
-    expect(jobs.production?.concurrency).toEqual({
-      group: 'deploy-${{ inputs.production-environment }}',
-      'cancel-in-progress': false
-    });
-    expect(jobs.rollback?.concurrency).toEqual({
-      group: 'rollback-${{ inputs.production-environment }}',
-      'cancel-in-progress': false
-    });
-    const rollbackYml = docs.get('rollback.yml') as Json;
-    expect(rollbackYml.jobs.rollback.concurrency['cancel-in-progress']).toBe(false);
+    const canary = (stage.steps as Json[]).filter((step) => uses(step).includes('/actions/canary-step@'));
+    expect(canary).toHaveLength(1);
+    expect(canary[0]?.with.steps).toBe('${{ fromJSON(inputs.pipeline).canary-steps }}');
+    expect(inputs['canary-steps']?.default).toBe('10,50,100');
+    const gates = (stage.steps as Json[]).filter((step) => uses(step).includes('/actions/health-gate@'));
+    expect(gates.map((step) => Boolean(step.with['record-environment']))).toEqual([true, true]);
   });
 
-  test('caches pip, npm, Docker layers and Playwright browsers', () => {
-    const all = Object.values(jobs).flatMap((job) => (job.steps ?? []) as Json[]);
-    expect(all.some((s) => uses(s).startsWith('actions/setup-python@') && s.with?.cache === 'pip')).toBe(
-      true
-    );
-    expect(all.some((s) => uses(s).startsWith('actions/setup-node@') && s.with?.cache === 'npm')).toBe(true);
-    expect(
-      all.some(
-        (s) =>
-          uses(s).startsWith('docker/build-push-action@') && /^type=gha,mode=max/.test(s.with?.['cache-to'])
+  test('never runs a run: block longer than 15 lines, and all workflow YAML is at most 966 lines', () => {
+    const runs = files.flatMap((file) =>
+      Object.values((docs.get(file) as Json).jobs as Record<string, Json>).flatMap((job) =>
+        ((job.steps ?? []) as Json[])
+          .filter((step) => typeof step.run === 'string')
+          .map((step) => [file, step.name ?? step.run, (step.run as string).trimEnd().split('\n').length])
       )
-    ).toBe(true);
-    expect(
-      all.some((s) => uses(s).startsWith('actions/cache@') && s.with?.path === '~/.cache/ms-playwright')
-    ).toBe(true);
+    );
+    expect(runs.filter(([, , lines]) => (lines as number) > 15)).toEqual([]);
+    const total = files.reduce((sum, file) => sum + (texts.get(file) as string).split('\n').length - 1, 0);
+    expect(total).toBeLessThanOrEqual(966);
   });
 
-  test('references our actions as octo-org/deploy-actions/actions/<name>@v1', () => {
-    const refs = ourActionUses(pipeline);
-    expect(new Set(refs.map((use) => use.name))).toEqual(
-      new Set(['health-gate', 'preflight-validate', 'migrate-dry-run', 'canary-step', 'rollback'])
-    );
-    expect(new Set(refs.map((use) => use.ref))).toEqual(new Set(['v1']));
-    expect(texts.get('pipeline.yml')).not.toMatch(/uses: \.\/actions\//);
+  test('references our actions and workflows as octo-org/deploy-actions/...@v1 (a release pins them)', () => {
+    for (const file of ['pipeline.yml', 'deploy-stage.yml', 'rollback.yml']) {
+      const refs = ourActionUses(docs.get(file));
+      expect([file, new Set(refs.map((use) => use.ref))]).toEqual([file, new Set(['v1'])]);
+      expect(texts.get(file)).not.toMatch(/uses: \.\/actions\//);
+    }
   });
 });
 
-describe('the input check of pipeline.yml (its plan step, run by bash as the runner runs it)', () => {
-  const step = (pipeline.jobs.plan.steps as Json[]).find((candidate) => candidate.id === 'plan') as Json;
+describe('the input check of pipeline.yml (its first step, run by bash as the runner runs it)', () => {
+  const step = (pipeline.jobs.build.steps as Json[]).find((candidate) => candidate.id === 'names') as Json;
   const declared = pipeline.on.workflow_call.inputs as Record<string, { default?: unknown }>;
   const sha = '0123456789abcdef0123456789abcdef01234567';
-  const run = (inputs: Record<string, string | number | boolean>, secrets: Record<string, string> = {}) =>
+  const run = (inputs: Record<string, string | number | boolean>) =>
     runStepScript(step.run as string, {
       GITHUB_SHA: sha,
       GITHUB_REPOSITORY_OWNER: 'Octo-Org',
-      ...resolveEnv(step.env as Json, declared, { inputs, secrets })
+      ...resolveEnv(step.env as Json, declared, { inputs, secrets: {} })
     });
-  const staging = {
-    version: '1.4.0',
-    target: 'staging',
-    'staging-url': 'https://staging.example.com',
-    'staging-deploy-command': './deploy.sh staging'
-  };
-  const production = {
-    ...staging,
-    target: 'production',
-    'production-url': 'https://example.com',
-    'canary-url': 'https://canary.example.com',
-    'stable-url': 'https://stable.example.com',
-    'production-canary-command': './deploy.sh canary',
-    'production-promote-command': './promote.sh',
-    'set-weight-command': './weight.sh {weight}'
-  };
-  const databases = { STAGING_DATABASE_URL: 'postgresql://s', PRODUCTION_DATABASE_URL: 'postgresql://p' };
+  const production = { version: '1.4.0', target: 'production', 'production-rollback-command': './back.sh' };
 
-  test('accepts a complete production release and names its images <name>:<version>-<sha7>', async () => {
-    const result = await run(production, databases);
+  test('names the images <registry>/<name>:<version>-<sha7>', async () => {
+    const result = await run(production);
     expect(result.annotations).toEqual([]);
-    expect(result.code).toBe(0);
     expect(result.outputs).toEqual({
-      sha7: '0123456',
       tag: '1.4.0-0123456',
       'registry-host': 'ghcr.io',
-      'backend-ref': 'ghcr.io/octo-org/backend:1.4.0-0123456',
-      'frontend-ref': 'ghcr.io/octo-org/frontend:1.4.0-0123456',
-      'deploy-production': 'true'
+      backend: 'ghcr.io/octo-org/backend:1.4.0-0123456',
+      frontend: 'ghcr.io/octo-org/frontend:1.4.0-0123456'
     });
-    expect(result.summary).toContain('| production (`https://example.com`) | yes, canary 10/50/100 |');
+    const other = await run({ ...production, target: 'staging', registry: 'registry.example.com:5000/Team' });
+    expect(other.outputs).toMatchObject({ backend: 'registry.example.com:5000/team/backend:1.4.0-0123456' });
   });
 
-  test('stops at staging without any production input', async () => {
-    const result = await run({ ...staging, registry: 'registry.example.com:5000/Team' }, databases);
-    expect(result.code).toBe(0);
-    expect(result.outputs).toMatchObject({
-      'registry-host': 'registry.example.com:5000',
-      'backend-ref': 'registry.example.com:5000/team/backend:1.4.0-0123456',
-      'deploy-production': 'false'
-    });
-  });
-
-  test('names every bad input, its value and what was expected, and builds nothing', async () => {
-    const result = await run(
-      {
-        ...production,
-        version: 'v1 beta',
-        'backend-image-name': 'Backend',
-        'coverage-threshold': 120,
-        'staging-url': 'staging.example.com',
-        'production-promote-command': ' ',
-        router: 'istio',
-        'canary-metrics': 'probe',
-        'stable-url': ''
-      },
-      { STAGING_DATABASE_URL: 'postgresql://s' }
-    );
+  test.each([
+    [{ version: 'v1 beta\n::add-mask::x' }, 'version', 'a Docker tag'],
+    [{ target: 'prod' }, 'target', 'staging or production'],
+    [{ 'production-rollback-command': '' }, 'production-rollback-command', 'a command']
+  ])('refuses %j naming the input, without echoing its value', async (bad, input, expected) => {
+    const result = await run({ ...production, ...bad });
     expect(result.code).toBe(1);
     expect(result.outputs).toEqual({});
-    expect(result.annotations.map((annotation) => [annotation.properties.title, annotation.message])).toEqual(
-      [
-        [
-          'pipeline input version',
-          "version is 'v1 beta': expected a Docker tag: letters, digits, '_', '.', '-', at most 120 characters"
-        ],
-        [
-          'pipeline input backend-image-name',
-          "backend-image-name is 'Backend': expected a lower-case image repository name"
-        ],
-        [
-          'pipeline input coverage-threshold',
-          "coverage-threshold is '120': expected a percentage from 0 to 100"
-        ],
-        ['pipeline input staging-url', "staging-url is 'staging.example.com': expected an http(s):// URL"],
-        [
-          'pipeline input production-promote-command',
-          "production-promote-command is '': expected a command (it makes the canary the stable track)"
-        ],
-        ['pipeline input router', "router is 'istio': expected command or nginx"],
-        ['pipeline input stable-url', "stable-url is '': expected an http(s):// URL"],
-        [
-          'pipeline input run-migrations',
-          "run-migrations is 'true': expected the secret PRODUCTION_DATABASE_URL, or run-migrations and migrate-downgrade false"
-        ],
-        [undefined, '8 pipeline input(s) are invalid; nothing was built or deployed']
-      ]
-    );
-  });
-
-  test('needs the staging database while migrations run, and not without them', async () => {
-    const missing = await run(staging);
-    expect(missing.code).toBe(1);
-    expect(missing.annotations[0]?.message).toBe(
-      "run-migrations is 'true': expected the secret STAGING_DATABASE_URL, or run-migrations: false"
-    );
-    expect((await run({ ...staging, 'run-migrations': false })).code).toBe(0);
+    expect(result.annotations).toHaveLength(1);
+    expect(result.annotations[0]?.properties.title).toBe(`pipeline input ${input}`);
+    expect(result.annotations[0]?.message).toContain(expected);
+    expect(result.stdout).not.toContain('beta');
   });
 });
 
@@ -482,7 +292,13 @@ describe('docs/pipeline.md', () => {
 describe('permissions', () => {
   /** Scopes a job may write to: everything else is read or none. */
   const writes: Record<string, Record<string, string[]>> = {
-    'pipeline.yml': { build: ['packages'], rollback: ['deployments', 'issues'] },
+    'pipeline.yml': {
+      build: ['packages'],
+      staging: ['deployments'],
+      production: ['deployments'],
+      rollback: ['deployments', 'issues']
+    },
+    'deploy-stage.yml': { deploy: ['deployments'] },
     'rollback.yml': { rollback: ['deployments', 'issues'] },
     'deploy.yml': { pipeline: ['packages', 'issues', 'deployments'] }
   };

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Keeps the input and output tables in README.md and actions/<name>/README.md equal to each
-// action.yml. They live between `<!-- action-docs:<name> -->` and `<!-- /action-docs:<name> -->`.
-// `node scripts/docs.mjs` rewrites them; `--check` lists the files that differ and exits 1.
+// action.yml, and the reference tables of docs/pipeline.md equal to each reusable workflow's
+// `on.workflow_call`. They live between `<!-- action-docs:<name> -->` and `<!-- /action-docs:<name> -->`
+// (`workflow-docs:<file>` for a workflow). `node scripts/docs.mjs` rewrites them; `--check` lists the
+// files that differ and exits 1.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,62 @@ export function renderActionTables(actionYml) {
   ].join('\n');
 }
 
+/** The Markdown tables of one reusable workflow's `on.workflow_call`. */
+export function renderWorkflowTables(workflowYml) {
+  const call = workflowYml.on?.workflow_call ?? {};
+  const cell = (value) => (value === undefined || value === '' ? '' : `\`${escape(value)}\``);
+  const inputs = Object.entries(call.inputs ?? {}).map(
+    ([name, spec]) =>
+      `| \`${name}\` | ${spec.type} | ${spec.required ? 'required' : cell(spec.default)} | ${escape(spec.description ?? '')} |`
+  );
+  const secrets = Object.entries(call.secrets ?? {}).map(
+    ([name, spec]) =>
+      `| \`${name}\` | ${spec?.required ? 'required' : 'optional'} | ${escape(spec?.description ?? '')} |`
+  );
+  const outputs = Object.entries(call.outputs ?? {}).map(
+    ([name, spec]) => `| \`${name}\` | ${escape(spec.description ?? '')} |`
+  );
+  return [
+    '| input | type | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...inputs,
+    '',
+    '| secret | | meaning |',
+    '| --- | --- | --- |',
+    ...secrets,
+    '',
+    '| output | meaning |',
+    '| --- | --- |',
+    ...outputs
+  ].join('\n');
+}
+
+/** Replaces what stands between `<!-- NAME -->` and `<!-- /NAME -->` (unchanged without them). */
+function replaceMarked(text, name, content) {
+  const open = `<!-- ${name} -->`;
+  const close = `<!-- /${name} -->`;
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) return text;
+  return `${text.slice(0, start + open.length)}\n${content}\n${text.slice(end)}`;
+}
+
+/** docs/pipeline.md's reference tables, or why they are stale. */
+function syncWorkflowDocs({ check }) {
+  const file = path.join(root, 'docs', 'pipeline.md');
+  const text = readFileSync(file, 'utf8');
+  let updated = text;
+  for (const workflow of ['pipeline.yml', 'rollback.yml', 'deploy-stage.yml']) {
+    const yml = parse(readFileSync(path.join(root, '.github', 'workflows', workflow), 'utf8'));
+    if (!updated.includes(`<!-- workflow-docs:${workflow} -->`))
+      return [`docs/pipeline.md (no tables for ${workflow})`];
+    updated = replaceMarked(updated, `workflow-docs:${workflow}`, renderWorkflowTables(yml));
+  }
+  if (updated === text) return [];
+  if (!check) writeFileSync(file, updated);
+  return ['docs/pipeline.md'];
+}
+
 /** Files whose marked tables differ from their action.yml, after rewriting them unless `check`. */
 export function syncActionDocs({ check }) {
   const actions = readdirSync(path.join(root, 'actions')).filter((name) =>
@@ -49,13 +107,9 @@ export function syncActionDocs({ check }) {
     const text = readFileSync(file, 'utf8');
     let updated = text;
     for (const action of actions) {
-      const open = `<!-- action-docs:${action} -->`;
-      const close = `<!-- /action-docs:${action} -->`;
-      const start = updated.indexOf(open);
-      const end = updated.indexOf(close);
-      if (start < 0 || end < start) continue;
+      if (!updated.includes(`<!-- action-docs:${action} -->`)) continue;
       const yml = parse(readFileSync(path.join(root, 'actions', action, 'action.yml'), 'utf8'));
-      updated = `${updated.slice(0, start + open.length)}\n${renderActionTables(yml)}\n${updated.slice(end)}`;
+      updated = replaceMarked(updated, `action-docs:${action}`, renderActionTables(yml));
     }
     const own = path.basename(path.dirname(file));
     if (file !== path.join(root, 'README.md') && !text.includes(`<!-- action-docs:${own} -->`)) {
@@ -65,7 +119,7 @@ export function syncActionDocs({ check }) {
       if (!check) writeFileSync(file, updated);
     }
   }
-  return stale;
+  return [...stale, ...syncWorkflowDocs({ check })];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
