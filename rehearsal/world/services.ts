@@ -70,7 +70,8 @@ async function startPostgresService(env: ServiceSpec['env']): Promise<StartedSer
     await service.query(
       user === 'postgres'
         ? `ALTER ROLE postgres PASSWORD ${quotedPassword}`
-        : `CREATE ROLE ${quotedUser} LOGIN SUPERUSER PASSWORD ${quotedPassword}`
+        : `CREATE ROLE ${quotedUser} LOGIN SUPERUSER PASSWORD ${quotedPassword}`,
+      database
     );
     await service.query(`ALTER DATABASE "${database}" OWNER TO ${quotedUser}`, database);
   } catch (error) {
