@@ -5,7 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseTrivyReport } from '../packages/core/src/preflight/scanners/index.ts';
@@ -22,7 +31,16 @@ import {
 } from '../rehearsal/world/index.ts';
 import { recordedPids } from '../rehearsal/world/run-dir.ts';
 import { repoRoot } from './run-action.ts';
-import { freePort, httpRequest, isAlive, runChecked, waitForHttp } from './services/index.ts';
+import { buildFrontend } from './workflows/frontend-server.ts';
+import {
+  freePort,
+  httpRequest,
+  isAlive,
+  POSTGRES_BIN,
+  removeDir,
+  runChecked,
+  waitForHttp
+} from './services/index.ts';
 
 const head = execFileSync('git', ['-C', repoRoot, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
 let temp: string;
@@ -284,6 +302,35 @@ describe('the docker stand-in', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('runs the frontend image: the built app, with /health proxied to BACKEND_URL', async () => {
+    const job = await checkedOutJob();
+    const dist = await buildFrontend();
+    try {
+      cpSync(dist, path.join(job.workspace, 'examples', 'frontend', 'dist'), { recursive: true });
+    } finally {
+      removeDir(dist);
+    }
+    await buildBackend(job, 'ghcr.io/octo/backend:web', '2.7.1');
+    await standIn('docker/build-push-action').run(
+      step(job, { context: 'examples/frontend', load: 'true', tags: 'ghcr.io/octo/frontend:web' })
+    );
+    const [backendPort, frontendPort] = await Promise.all([freePort(), freePort()]);
+    expect(
+      docker(job, `run -d --name backend --network host -e PORT=${backendPort} ghcr.io/octo/backend:web`).code
+    ).toBe(0);
+    expect(
+      docker(
+        job,
+        `run -d --name frontend --network host -e NGINX_PORT=${frontendPort} -e BACKEND_URL=http://127.0.0.1:${backendPort} ghcr.io/octo/frontend:web`
+      ).code
+    ).toBe(0);
+    const frontend = `http://127.0.0.1:${frontendPort}`;
+    await waitForHttp(`${frontend}/health`, 30_000);
+    expect(JSON.parse((await httpRequest(`${frontend}/health`)).body)).toMatchObject({ version: '2.7.1' });
+    expect((await httpRequest(`${frontend}/`)).body).toContain('<div id="root">');
+    expect(docker(job, 'rm -f frontend backend')).toMatchObject({ code: 0, stdout: 'frontend\nbackend\n' });
+  });
+
   it('pushes only after a login, then inspect prints the repository digest', async () => {
     const job = await checkedOutJob();
     const built = await buildBackend(job, 'ghcr.io/octo/backend:push', '1.0.0');
@@ -312,6 +359,8 @@ describe('the docker stand-in', () => {
 });
 
 describe('service containers', () => {
+  const psql = `${POSTGRES_BIN}/psql`;
+
   it('postgres gives a server with the requested user, password and database', async () => {
     const service = await startService(
       'postgres',
@@ -325,7 +374,7 @@ describe('service containers', () => {
     );
     const pid = recordedPids(runDir).find((record) => record.name === 'service postgres')!.pid;
     try {
-      const result = await runChecked('/usr/lib/postgresql/15/bin/psql', [
+      const result = await runChecked(psql, [
         `postgresql://ci:pw@127.0.0.1:${service.ports['5432']}/test`,
         '-X',
         '-A',
@@ -334,6 +383,14 @@ describe('service containers', () => {
         'select current_user, current_database()'
       ]);
       expect(result.stdout.trim()).toBe('ci|test');
+      await expect(
+        runChecked(psql, [
+          `postgresql://ci:wrong@127.0.0.1:${service.ports['5432']}/test`,
+          '-X',
+          '-c',
+          'select 1'
+        ])
+      ).rejects.toThrow('password authentication failed for user "ci"');
     } finally {
       await service.stop();
     }

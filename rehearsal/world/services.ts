@@ -1,10 +1,12 @@
 /**
  * Service containers of a job (`services:`), as the local servers the tests already start:
  * `postgres:*` is a private PostgreSQL 15 with the image's POSTGRES_USER / POSTGRES_PASSWORD /
- * POSTGRES_DB made real (role, password, database), `redis:*` a private Redis. Each listens on a
+ * POSTGRES_DB made real (role, database, and the password checked on TCP connections), `redis:*` a private Redis. Each listens on a
  * free loopback port, given back as the host port of the container port. Health-check options
  * are accepted: the servers are ready when they have started.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RunningService, ServiceSpec, ServiceStarter } from '../engine/stand-in.ts';
 import { startPostgres, startRedis } from '../../action-tests/services/index.ts';
 import { forgetPid, recordPid } from './run-dir.ts';
@@ -74,6 +76,13 @@ async function startPostgresService(env: ServiceSpec['env']): Promise<StartedSer
       database
     );
     await service.query(`ALTER DATABASE "${database}" OWNER TO ${quotedUser}`, database);
+    // From now on TCP connections need the password, as in the image; the local socket stays open
+    // to the server's own tools.
+    writeFileSync(
+      path.join(service.dir, 'data', 'pg_hba.conf'),
+      'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n'
+    );
+    await service.query('SELECT pg_reload_conf()', database);
   } catch (error) {
     await service.stop();
     throw error;
