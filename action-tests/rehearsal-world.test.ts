@@ -169,6 +169,37 @@ describe('third-party action stand-ins', () => {
     ).rejects.toThrow('is not a commit of the rehearsed repository');
   });
 
+  it('setup-python puts a python that is the Debian python3 first; setup-node picks the asked major', async () => {
+    const job = newJob();
+    const python = step(job, { 'python-version': '3.11', cache: 'pip' });
+    await standIn('actions/setup-python').run(python);
+    expect(python.outputs['python-version']).toMatch(/^3\.\d+\.\d+$/);
+    const found = execFileSync(
+      path.join(python.paths[0]!, 'python'),
+      ['-c', 'import sys; print(sys.executable)'],
+      {
+        encoding: 'utf8'
+      }
+    );
+    expect(found).toBe('/usr/bin/python3\n');
+    const pip = spawnSync(
+      path.join(python.paths[0]!, 'python'),
+      ['-m', 'pip', 'install', 'fastapi', 'surely-not-a-debian-package'],
+      {
+        encoding: 'utf8'
+      }
+    );
+    expect(pip.status).toBe(1);
+    expect(pip.stderr).toContain('not installed on this machine: surely-not-a-debian-package');
+
+    const node = step(job, { 'node-version': '24', cache: 'npm' });
+    await standIn('actions/setup-node').run(node);
+    expect(node.outputs['node-version']).toMatch(/^v24\./);
+    await expect(standIn('actions/setup-node').run(step(job, { cache: 'bower' }))).rejects.toThrow(
+      'cache must be one of npm, yarn, pnpm, not bower'
+    );
+  });
+
   it('cache misses, saves in post, then hits on the key and restores from a restore-key', async () => {
     const cache = standIn('actions/cache') as StandInWithPost;
     const first = newJob();
@@ -348,6 +379,43 @@ describe('the docker stand-in', () => {
     );
     expect(inspect).toMatchObject({ code: 0, stdout: `ghcr.io/octo/backend@${built.digest}\n` });
     expect(docker(newJob(), `pull ghcr.io/octo/backend@${built.digest}`).code).toBe(0);
+  });
+
+  it('runs the migrate command inside the backend image against a postgres service container', async () => {
+    const job = await checkedOutJob();
+    await buildBackend(job, 'ghcr.io/octo/backend:migrate', '1.0.0');
+    const service = await startService(
+      'postgres',
+      {
+        image: 'postgres:15',
+        env: { POSTGRES_PASSWORD: 'postgres', POSTGRES_DB: 'app' },
+        ports: ['5432:5432']
+      },
+      runDir
+    );
+    try {
+      const url = `postgresql://postgres:postgres@127.0.0.1:${service.ports['5432']}/app`;
+      const migrated = docker(
+        job,
+        `run --rm --network host -e DATABASE_URL="${url}" ghcr.io/octo/backend:migrate sh -c "python -m alembic upgrade head"`
+      );
+      expect(migrated).toMatchObject({ code: 0 });
+      const heads = execFileSync('/usr/bin/python3', ['-m', 'alembic', 'heads'], {
+        cwd: path.join(repoRoot, 'examples', 'backend'),
+        encoding: 'utf8'
+      });
+      const version = await runChecked(`${POSTGRES_BIN}/psql`, [
+        url,
+        '-X',
+        '-A',
+        '-t',
+        '-c',
+        'select version_num from alembic_version'
+      ]);
+      expect(heads).toContain(version.stdout.trim());
+    } finally {
+      await service.stop();
+    }
   });
 
   it('refuses what it does not support, with exit status 2', () => {

@@ -131,11 +131,11 @@ const setupNode: StandIn = {
       version: execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim()
     }));
     const major = /^v?(\d+)/.exec(asked)?.[1];
-    const chosen =
-      candidates.find((candidate) => major !== undefined && candidate.version.startsWith(`v${major}.`)) ??
-      candidates[0]!;
+    const isAsked = (version: string) => major !== undefined && version.startsWith(`v${major}.`);
+    const chosen = candidates.find((candidate) => isAsked(candidate.version)) ?? candidates[0]!;
+    const differs = major !== undefined && !isAsked(chosen.version);
     step.log(
-      `node-version asked ${asked || '(none)'}, found ${chosen.version} (${chosen.binary})${major !== undefined && !chosen.version.startsWith(`v${major}.`) ? ': they differ' : ''}`
+      `node-version asked ${asked || '(none)'}, found ${chosen.version} (${chosen.binary})${differs ? ': they differ' : ''}`
     );
     step.addPath(path.dirname(chosen.binary));
     step.setOutput('node-version', chosen.version);
@@ -214,7 +214,7 @@ const uploadArtifact: StandIn = {
       !(/^\d+$/.test(retention) && Number(retention) >= 1 && Number(retention) <= 90)
     )
       throw new Error(`retention-days must be a whole number of days from 1 to 90, not ${retention}`);
-    const files = matchFiles(step, lines(required(step, 'path')));
+    const { files, root } = matchFiles(step, lines(required(step, 'path')));
     if (files.length === 0) {
       const message = `no files were found with the provided path: ${step.inputs.path}. No artifacts will be uploaded.`;
       if (ifNone === 'error') throw new Error(message);
@@ -224,7 +224,6 @@ const uploadArtifact: StandIn = {
     const target = path.join(runPaths(step.runDir).artifacts, name);
     if (existsSync(target))
       throw new Error(`an artifact named ${name} was already uploaded in this run (409 Conflict)`);
-    const root = commonFolder(files);
     for (const file of files) {
       const to = path.join(target, 'files', path.relative(root, file));
       mkdirSync(path.dirname(to), { recursive: true });
@@ -502,23 +501,32 @@ function cacheEntries(runDir: string): { key: string; savedAt: number; dir: stri
     }));
 }
 
-/** Files of upload-artifact's `path` lines: files, folders (all below), globs, `!` exclusions. */
-function matchFiles(step: StepContext, patterns: string[]): string[] {
+/**
+ * Files of upload-artifact's `path` lines (files, folders with all below, globs, `!` exclusions), and
+ * the folder they are stored relative to: the common folder of the search paths (a folder itself,
+ * a file's folder, a glob's fixed start), as the real action computes it.
+ */
+function matchFiles(step: StepContext, patterns: string[]): { files: string[]; root: string } {
   const excluded = patterns
     .filter((p) => p.startsWith('!'))
-    .map((p) => picomatch(path.resolve(step.workspace, p.slice(1))));
+    .map((p) => picomatch(path.resolve(step.workspace, p.slice(1)), { dot: true }));
   const found = new Set<string>();
+  const searchRoots: string[] = [];
   for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
     const absolute = path.resolve(step.workspace, pattern);
-    if (!picomatch.scan(absolute).isGlob) {
-      if (existsSync(absolute)) for (const file of filesBelow(absolute)) found.add(file);
+    const scan = picomatch.scan(absolute);
+    if (!scan.isGlob) {
+      if (!existsSync(absolute)) continue;
+      searchRoots.push(statSync(absolute).isDirectory() ? absolute : path.dirname(absolute));
+      for (const file of filesBelow(absolute)) found.add(file);
       continue;
     }
-    const base = picomatch.scan(absolute).base;
+    searchRoots.push(scan.base);
     const matches = picomatch(absolute, { dot: true });
-    if (existsSync(base)) for (const file of filesBelow(base)) if (matches(file)) found.add(file);
+    if (existsSync(scan.base)) for (const file of filesBelow(scan.base)) if (matches(file)) found.add(file);
   }
-  return [...found].filter((file) => !excluded.some((isExcluded) => isExcluded(file))).sort();
+  const files = [...found].filter((file) => !excluded.some((isExcluded) => isExcluded(file))).sort();
+  return { files, root: commonFolder(searchRoots.length > 0 ? searchRoots : [step.workspace]) };
 }
 
 function filesBelow(target: string): string[] {
@@ -526,9 +534,11 @@ function filesBelow(target: string): string[] {
   return readdirSync(target).flatMap((name) => filesBelow(path.join(target, name)));
 }
 
-function commonFolder(files: string[]): string {
-  let root = path.dirname(files[0]!);
-  while (!files.every((file) => file.startsWith(`${root}${path.sep}`))) root = path.dirname(root);
+/** The deepest folder holding every one of `folders`. */
+function commonFolder(folders: string[]): string {
+  let root = folders[0]!;
+  while (!folders.every((folder) => folder === root || folder.startsWith(`${root}${path.sep}`)))
+    root = path.dirname(root);
   return root;
 }
 
