@@ -4,7 +4,7 @@
  * production world started and stopped with no process left behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
@@ -502,7 +502,14 @@ describe('the production world', () => {
         'staging-deploy'
       ]);
     } finally {
-      pids = (await world.stop()).map((process) => process.pid);
+      // A process of the program around the world (here the test's own child) is not the world's to stop.
+      const bystander = spawn('sleep', ['60'], { stdio: 'ignore' });
+      try {
+        pids = (await world.stop()).map((process) => process.pid);
+        expect(isAlive(bystander.pid!)).toBe(true);
+      } finally {
+        bystander.kill();
+      }
     }
     expect(pids.length).toBeGreaterThanOrEqual(7);
     expect(pids.filter((pid) => isAlive(pid))).toEqual([]);

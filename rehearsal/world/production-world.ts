@@ -59,7 +59,10 @@ export interface ProductionWorld {
   github: GitHubFake | undefined;
   /** The commands the world ran, in order, with the version they were given. */
   commands(): { command: WorldCommand; version: string | undefined }[];
-  /** Stops everything and resolves with the processes that were started (all stopped by PID). */
+  /**
+   * Stops everything the world started, by PID, and resolves with those processes; rejects naming
+   * any that would not stop.
+   */
   stop(): Promise<StoppedProcess[]>;
 }
 
@@ -83,7 +86,8 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
   const versions = Object.keys(options.versions);
   const first = versions[0];
   if (first === undefined) throw new Error('startProductionWorld: give at least one version');
-  const teardown = new Teardown();
+  // Only what the world started: the program around it (the engine, a test) has processes of its own.
+  const teardown = new Teardown({ stopDescendants: false });
   const history: { command: WorldCommand; version: string | undefined }[] = [];
   try {
     const [stablePort, canaryPort, stagingPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -285,7 +289,13 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
       webhookBodies: () => [...webhook.received],
       github: options.github,
       commands: () => [...history],
-      stop: () => teardown.run(() => undefined)
+      async stop() {
+        const problems: string[] = [];
+        const stopped = await teardown.run((problem) => problems.push(problem));
+        if (problems.length > 0)
+          throw new Error(`the production world did not stop cleanly: ${problems.join('; ')}`);
+        return stopped;
+      }
     };
   } catch (error) {
     await teardown.run(() => undefined);
