@@ -152,7 +152,7 @@ describe('third-party action stand-ins', () => {
     expect(standIn('actions/checkout').inputs).toEqual(['ref', 'path', 'persist-credentials', 'fetch-depth']);
   });
 
-  it('checkout extracts the tracked files of the commit, and nothing untracked', async () => {
+  it('checkout fetches the commit into a git repository, or lays the working tree over HEAD', async () => {
     const job = await checkedOutJob();
     const tracked = execFileSync('git', ['-C', repoRoot, 'ls-tree', '-r', '--name-only', head], {
       encoding: 'utf8'
@@ -164,6 +164,24 @@ describe('third-party action stand-ins', () => {
         execFileSync('git', ['-C', repoRoot, 'show', `${head}:${file}`])
       );
     expect(existsSync(path.join(job.workspace, 'node_modules'))).toBe(false);
+    const inWorkspace = (...args: string[]) =>
+      execFileSync('git', ['-C', job.workspace, ...args], { encoding: 'utf8' }).trim();
+    expect(inWorkspace('rev-parse', 'HEAD')).toBe(head);
+    expect(inWorkspace('rev-list', '--count', 'HEAD')).toBe('1'); // fetch-depth 1, the default
+    expect(inWorkspace('status', '--porcelain')).toBe('');
+
+    const worktree = newJob();
+    await standIn('actions/checkout').run(
+      step(worktree, { 'fetch-depth': '0' }, { REHEARSAL_CHECKOUT: 'worktree' })
+    );
+    const status = (dir: string) =>
+      execFileSync('git', ['-C', dir, 'status', '--porcelain'], { encoding: 'utf8' });
+    expect(status(worktree.workspace)).toBe(status(repoRoot));
+    expect(
+      Number(
+        execFileSync('git', ['-C', worktree.workspace, 'rev-list', '--count', 'HEAD'], { encoding: 'utf8' })
+      )
+    ).toBeGreaterThan(1);
     await expect(
       standIn('actions/checkout').run(step(newJob(), {}, { GITHUB_SHA: 'f'.repeat(40) }))
     ).rejects.toThrow('is not a commit of the rehearsed repository');

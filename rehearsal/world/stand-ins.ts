@@ -12,10 +12,12 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   writeFileSync
 } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import type { StandIn, StepContext } from '../engine/stand-in.ts';
 import { PYTHON_BIN_DIR } from './containers.ts';
@@ -37,10 +39,11 @@ const FIXTURES = path.join(REPO_ROOT, 'rehearsal', 'world', 'fixtures');
 const checkout: StandIn = {
   uses: 'actions/checkout',
   description:
-    'actions/checkout clones the repository at the commit into the workspace. Stand-in: extracts the tracked ' +
-    'files of the rehearsed commit (git archive; `ref` picks another), or of the working tree when ' +
-    `${CHECKOUT_SOURCE_VARIABLE}=worktree, into the workspace or \`path\`. There is no .git folder, so no credentials ` +
-    'are persisted and fetch-depth has no history to limit.',
+    'actions/checkout fetches the commit (fetch-depth commits of history, 0 = all) into a git repository in the ' +
+    'workspace or `path`, and leaves the token in .git/config unless persist-credentials is false. Stand-in: the ' +
+    'same fetch from the rehearsed repository on this machine (`ref` picks another commit); with ' +
+    `${CHECKOUT_SOURCE_VARIABLE}=worktree the working tree's uncommitted changes are laid over it, so \`git status\` ` +
+    'shows them. No tags or other branches are fetched, and no token is persisted: the rehearsal has none.',
   inputs: ['ref', 'path', 'persist-credentials', 'fetch-depth'],
   async run(step) {
     const persist = booleanInput(step, 'persist-credentials', true);
@@ -48,40 +51,52 @@ const checkout: StandIn = {
     if (!/^\d+$/.test(depth))
       throw new Error(`fetch-depth must be a whole number (0 = all history), not ${depth}`);
     const dest = insideWorkspace(step, step.inputs.path ?? '.');
+    const worktree = step.env[CHECKOUT_SOURCE_VARIABLE] === 'worktree';
+    const wanted = worktree ? 'HEAD' : step.inputs.ref || step.env.GITHUB_SHA;
+    if (!wanted) throw new Error('no commit to check out: GITHUB_SHA is not set and `ref` is empty');
+    let commit: string;
+    try {
+      commit = git(REPO_ROOT, ['rev-parse', '--verify', '--quiet', `${wanted}^{commit}`]).trim();
+    } catch {
+      throw new Error(
+        `${wanted} is not a commit of the rehearsed repository (set ${CHECKOUT_SOURCE_VARIABLE}=worktree to rehearse uncommitted work)`
+      );
+    }
     mkdirSync(dest, { recursive: true });
-    let files: string[];
-    if (step.env[CHECKOUT_SOURCE_VARIABLE] === 'worktree') {
-      files = git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
-        .split('\0')
-        .filter((file) => file !== '' && existsSync(path.join(REPO_ROOT, file)));
-      for (const file of files) {
+    git(dest, ['init', '--quiet', '.']);
+    const server = step.env.GITHUB_SERVER_URL ?? 'https://github.com';
+    if (step.env.GITHUB_REPOSITORY)
+      git(dest, ['remote', 'add', 'origin', `${server}/${step.env.GITHUB_REPOSITORY}`]);
+    git(dest, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      ...(depth === '0' ? [] : [`--depth=${depth}`]),
+      pathToFileURL(REPO_ROOT).href,
+      commit
+    ]);
+    git(dest, ['checkout', '--quiet', '--detach', 'FETCH_HEAD']);
+    let files = listFiles(dest, ['ls-files', '-z']);
+    if (worktree) {
+      const current = listFiles(REPO_ROOT, [
+        'ls-files',
+        '-z',
+        '--cached',
+        '--others',
+        '--exclude-standard'
+      ]).filter((file) => existsSync(path.join(REPO_ROOT, file)));
+      const kept = new Set(current);
+      for (const file of files) if (!kept.has(file)) rmSync(path.join(dest, file), { force: true });
+      for (const file of current) {
         mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
         copyFileSync(path.join(REPO_ROOT, file), path.join(dest, file));
       }
-      step.log(
-        `checked out the working tree of ${REPO_ROOT} (${files.length} files, uncommitted changes included)`
-      );
-    } else {
-      const wanted = step.inputs.ref || step.env.GITHUB_SHA;
-      if (!wanted) throw new Error('no commit to check out: GITHUB_SHA is not set and `ref` is empty');
-      let commit: string;
-      try {
-        commit = git(['rev-parse', '--verify', '--quiet', `${wanted}^{commit}`]).trim();
-      } catch {
-        throw new Error(
-          `${wanted} is not a commit of the rehearsed repository (set ${CHECKOUT_SOURCE_VARIABLE}=worktree to rehearse uncommitted work)`
-        );
-      }
-      execFileSync('tar', ['-x', '-C', dest], { input: gitBuffer(['archive', '--format=tar', commit]) });
-      files = git(['ls-tree', '-r', '-z', '--name-only', commit])
-        .split('\0')
-        .filter((file) => file !== '');
-      step.log(
-        `checked out ${commit} (${files.length} files) into ${path.relative(step.workspace, dest) || '.'}`
-      );
+      files = current;
     }
     step.log(
-      `fetch-depth ${depth}, persist-credentials ${String(persist)}: no .git folder here, so no history and no credentials`
+      `checked out ${commit}${worktree ? ' with the uncommitted changes of the working tree' : ''} ` +
+        `(${files.length} files, fetch-depth ${depth}) into ${path.relative(step.workspace, dest) || '.'}` +
+        (persist ? '; persist-credentials: no token to persist in the rehearsal' : '')
     );
     writeFileSync(path.join(step.runnerTemp, CHECKOUT_RECORD), JSON.stringify({ root: dest, files }));
   }
@@ -425,12 +440,18 @@ export function selectTrivyReport(runDir: string, reportFile: string): void {
 /** Trivy's report with vulnerabilities (alpine 3.9.4: 2 CRITICAL, 4 MEDIUM), for selectTrivyReport. */
 export const VULNERABLE_TRIVY_REPORT = path.join(FIXTURES, 'trivy-vulnerable.json');
 
-function git(args: string[]): string {
-  return execFileSync('git', ['-C', REPO_ROOT, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+function git(cwd: string, args: string[]): string {
+  return execFileSync('git', ['-C', cwd, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
 }
 
-function gitBuffer(args: string[]): Buffer {
-  return execFileSync('git', ['-C', REPO_ROOT, ...args], { maxBuffer: 1024 * 1024 * 1024 });
+function listFiles(cwd: string, args: string[]): string[] {
+  return git(cwd, args)
+    .split('\0')
+    .filter((file) => file !== '');
 }
 
 function required(step: StepContext, name: string): string {
