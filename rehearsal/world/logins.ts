@@ -1,6 +1,6 @@
 /**
  * Registry logins of docker/login-action's stand-in, per job (a job's runner has its own Docker
- * configuration): `docker push` needs one for the image's registry host. Passwords are not kept.
+ * configuration): `docker push` needs one for the image's registry host. Credentials are not kept.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,6 @@ interface Login {
   /** RUNNER_TEMP of the job. */
   job: string;
   registry: string;
-  username: string;
 }
 
 export function recordLogin(runDir: string, login: Login): void {

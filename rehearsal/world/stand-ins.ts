@@ -22,7 +22,7 @@ import picomatch from 'picomatch';
 import type { StandIn, StepContext } from '../engine/stand-in.ts';
 import { PYTHON_BIN_DIR } from './containers.ts';
 import { buildImage, findImage, pushImage, registryHost, repoDigests } from './images.ts';
-import { recordLogin } from './logins.ts';
+import { loggedIn, recordLogin } from './logins.ts';
 import { NODE24, REPO_ROOT, runPaths } from './run-dir.ts';
 
 /** A stand-in whose real action also has a post step (the engine runs it at the end of the job). */
@@ -303,15 +303,16 @@ const login: StandIn = {
   uses: 'docker/login-action',
   description:
     'docker/login-action logs the runner in to a registry. Stand-in: checks username and password are given and ' +
-    'records the login for this job (never the password); `docker push` needs it.',
+    'records that this job is logged in to the registry (not the credentials); `docker push` needs it.',
   inputs: ['registry', 'username', 'password'],
   async run(step) {
     const registry = step.inputs.registry || 'docker.io';
     const username = step.inputs.username ?? '';
     if (username === '' || (step.inputs.password ?? '') === '')
       throw new Error('Username and password required');
-    recordLogin(step.runDir, { job: step.runnerTemp, registry: registryHost(`${registry}/x`), username });
-    step.log(`logged in to ${registry} as ${username}`);
+    recordLogin(step.runDir, { job: step.runnerTemp, registry: registryHost(`${registry}/x`) });
+    // The user name may be a secret (REGISTRY_USERNAME): like the real action, it is not logged.
+    step.log(`login succeeded: ${registry}`);
   }
 };
 
@@ -331,11 +332,20 @@ const buildPush: StandIn = {
       .map((tag) => tag.trim())
       .filter(Boolean);
     if (push && tags.length === 0) throw new Error('tags is required to push');
+    const notLoggedIn = push
+      ? tags.map((tag) => registryHost(tag)).find((host) => !loggedIn(step.runDir, step.runnerTemp, host))
+      : undefined;
+    if (notLoggedIn !== undefined)
+      throw new Error(`push: not logged in to ${notLoggedIn} in this job (docker/login-action first)`);
     const record = path.join(step.runnerTemp, CHECKOUT_RECORD);
     if (!existsSync(record))
       throw new Error('the build context comes from actions/checkout: check out first in this job');
     const checkedOut = JSON.parse(readFileSync(record, 'utf8')) as { root: string; files: string[] };
     const prefix = path.relative(checkedOut.root, context);
+    if (prefix.startsWith('..'))
+      throw new Error(
+        `context ${step.inputs.context}: the build context must be inside the checked-out repository`
+      );
     const trackedFiles = checkedOut.files
       .filter((file) => prefix === '' || file.startsWith(`${prefix}/`))
       .map((file) => path.relative(prefix, file));
