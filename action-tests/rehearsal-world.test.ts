@@ -387,9 +387,14 @@ describe('the docker stand-in', () => {
       code: 1,
       stderr: expect.stringContaining('not logged in to ghcr.io')
     });
-    await standIn('docker/login-action').run(
-      step(job, { registry: 'ghcr.io', username: 'octo', password: 'secret' })
-    );
+    await expect(
+      standIn('docker/build-push-action').run(
+        step(job, { context: 'examples/backend', push: 'true', tags: 'ghcr.io/octo/backend:push' })
+      )
+    ).rejects.toThrow('not logged in to ghcr.io');
+    const login = step(job, { registry: 'ghcr.io', username: 'octo-user', password: 'secret' });
+    await standIn('docker/login-action').run(login);
+    expect(login.lines.join('\n')).not.toMatch(/octo-user|secret/);
     expect(docker(job, 'push ghcr.io/octo/backend:push').code).toBe(0);
     const inspect = docker(
       job,
