@@ -85,6 +85,6 @@ export async function stopAll(runDir: string): Promise<void> {
 }
 
 /** A record key usable as a file name. */
-export function fileKey(key: string): string {
+function fileKey(key: string): string {
   return key.replace(/[^A-Za-z0-9._-]/g, '_');
 }
