@@ -23,11 +23,24 @@ export interface StoppedProcess {
   pid: number;
 }
 
+export interface TeardownOptions {
+  /**
+   * Also stop every process still below this one (default true: the demo owns its whole process).
+   * A teardown inside a larger program (the rehearsal's production world) stops only what it owns.
+   */
+  stopDescendants?: boolean;
+}
+
 export class Teardown {
+  readonly #stopDescendants: boolean;
   readonly #resources: Stoppable[] = [];
   readonly #started: StoppedProcess[] = [];
   readonly #pending = new Set<Promise<void>>();
   #running: Promise<StoppedProcess[]> | undefined;
+
+  constructor(options: TeardownOptions = {}) {
+    this.#stopDescendants = options.stopDescendants ?? true;
+  }
 
   /** True once the teardown began. */
   get begun(): boolean {
@@ -68,14 +81,15 @@ export class Teardown {
 
   /**
    * Waits for starts under way, stops the actions and commands still running, then everything
-   * registered (newest first), then any process still below this one. Idempotent: later calls
+   * registered (newest first), then any process still below this one (unless `stopDescendants`
+   * is false: then only what was registered). Idempotent: later calls
    * get the same promise. Resolves with the processes registered; problems go to `onProblem`.
    */
   run(onProblem: (message: string) => void): Promise<StoppedProcess[]> {
     this.#running ??= (async () => {
       const stopTree = (skip: ReadonlySet<number>) =>
         Promise.all(
-          descendantProcesses(process.pid, skip).map((pid) =>
+          (this.#stopDescendants ? descendantProcesses(process.pid, skip) : []).map((pid) =>
             stopProcess(pid, 3_000).catch((error: Error) =>
               onProblem(`could not stop child process ${pid}: ${error.message}`)
             )
