@@ -124,9 +124,14 @@ function checkWatchInputs(
     ctx.addIssue({
       code: 'custom',
       path: ['watch'],
-      message: `at most ${formatDuration(Math.max(0, values.deadline - fastestGate))}: deadline (${formatDuration(values.deadline)}) covers the watch too, after the fastest gate (${values['success-threshold']} passing probe${values['success-threshold'] > 1 ? 's' : ''} every ${formatDuration(values.interval)} with timeout ${formatDuration(values.timeout)}: ${formatDuration(fastestGate)}); raise deadline or shorten watch`
+      message: `at most ${formatDuration(wholeSeconds(values.deadline - fastestGate))}: deadline (${formatDuration(values.deadline)}) covers the watch too, after the fastest gate (${values['success-threshold']} passing probe${values['success-threshold'] > 1 ? 's' : ''} every ${formatDuration(values.interval)} with timeout ${formatDuration(values.timeout)}: ${formatDuration(fastestGate)}); raise deadline or shorten watch`
     });
   }
+}
+
+/** Rounded down, so the limit a message shows is one the inputs accept. */
+function wholeSeconds(ms: number): number {
+  return Math.max(0, Math.floor(ms / 1000) * 1000);
 }
 
 export type HealthGateInputs = z.output<typeof healthGateSchema>;
