@@ -149,6 +149,9 @@ export async function watchService(
     const tally = tallies[index]!;
     // Requests still open when the deadline fell were cut by it: they say nothing about the service.
     const cut = index >= cutInWindow || deadline.reached();
+    const judgement: WindowJudgement = cut
+      ? { verdict: 'inconclusive', reason: `cut short by the deadline (${formatDuration(deadline.ms)})` }
+      : judgeWatchWindow(tally, settings);
     const judged: WatchedWindow = {
       window: index + 1,
       startMs: span.startMs,
@@ -156,12 +159,7 @@ export async function watchService(
       requests: tally.requests,
       errors: tally.errors,
       errorReasons: tally.errorReasons,
-      ...(cut
-        ? {
-            verdict: 'inconclusive' as const,
-            reason: `cut short by the deadline (${formatDuration(deadline.ms)})`
-          }
-        : judgeWatchWindow(tally, settings))
+      ...judgement
     };
     windows.push(judged);
     logger.info(
