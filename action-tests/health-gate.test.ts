@@ -289,6 +289,153 @@ describe('health-gate against answers a real service cannot be told to give', ()
   });
 });
 
+describe('health-gate post-deploy watch', () => {
+  it('passes a healthy service after a short watch, with the watch outputs set', async () => {
+    const service = await app();
+    const run = await runAction('health-gate', {
+      inputs: {
+        ...FAST,
+        url: service.url,
+        'max-p99': '2s',
+        watch: '3s',
+        'watch-interval': '1s',
+        'watch-rps': '10',
+        'watch-paths': '/api/items,/health'
+      }
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ healthy: 'true', 'watch-error-rate': '0', 'watch-requests': '30' });
+    expect(Number(run.outputs['watch-p99-ms'])).toBeGreaterThan(0);
+    const watch = report(run).watch;
+    expect(watch.status).toBe('passed');
+    expect(watch.windows.map((w: { requests: number; verdict: string }) => [w.requests, w.verdict])).toEqual([
+      [10, 'pass'],
+      [10, 'pass'],
+      [10, 'pass']
+    ]);
+    expect(run.summary).toContain('### Post-deploy watch ✅');
+    expect(run.summary).toMatch(/\| 3 \(\+2s\) \| 10 \| 0 \| 0 % \|/);
+  });
+
+  it('fails at the first window when the API answers 500s, without waiting out the watch', async () => {
+    // The fault switch on /api only: /health and /ready pass, so the gate passes and only the
+    // watch can catch it.
+    const service = await app({ faultErrorPercent: 100, env: { FAULT_PATHS: '/api' } });
+    const run = await runAction('health-gate', {
+      inputs: {
+        ...FAST,
+        url: service.url,
+        'max-p99': '2s',
+        deadline: '1m',
+        watch: '30s',
+        'watch-interval': '1s',
+        'watch-rps': '10',
+        'watch-paths': '/api/items'
+      }
+    });
+    expect(run.exitCode).toBe(1);
+    expect(report(run).gate.status).toBe('passed');
+    expect(run.outputs).toMatchObject({
+      healthy: 'false',
+      'watch-error-rate': '100',
+      'watch-requests': '10'
+    });
+    expect(failedChecks(run)).toEqual([
+      {
+        name: 'watch',
+        error:
+          'window 1 of 30 (+0ms to +1s): error spike: 10 of 10 requests failed (100 %, limit 1 %): /api/items: HTTP 500 ×10'
+      }
+    ]);
+    // The watch was 30 s; it stopped after its first window.
+    expect(run.durationMs).toBeLessThan(15_000);
+    expect(run.summary).toContain('(stopped after 1 of 30 windows)');
+    expect(run.annotations.filter((a) => a.level === 'error').map((a) => a.message)).toEqual([
+      expect.stringMatching(/^Unhealthy: the gate passed but the post-deploy watch failed: window 1 of 30/)
+    ]);
+  });
+
+  it('passes the windows before a service starts failing, then stops at the spike', async () => {
+    const healthy = JSON.stringify({ status: 'ok', version: '1.4.0', git_sha: SHA, uptime_seconds: 5 });
+    let items = 0;
+    const stub = await startHttpStub((req) => {
+      if (req.url === '/health') return { status: 200, body: healthy };
+      // The first two windows' worth of requests succeed; from then on every one fails.
+      return items++ < 20 ? { status: 200, body: '{"items":[]}' } : { status: 503, body: '{}' };
+    });
+    try {
+      const run = await runAction('health-gate', {
+        inputs: {
+          ...FAST,
+          url: stub.url,
+          'ready-path': '',
+          headers: 'X-Tenant: acme',
+          deadline: '1m',
+          watch: '20s',
+          'watch-interval': '1s',
+          'watch-rps': '10',
+          'watch-paths': '/api/items'
+        }
+      });
+      expect(run.exitCode).toBe(1);
+      const windows = report(run).watch.windows as { verdict: string; errors: number }[];
+      expect(windows.map((w) => w.verdict)).toEqual(['pass', 'pass', 'errors']);
+      expect(windows[2]!.errors).toBe(10);
+      expect(run.durationMs).toBeLessThan(12_000);
+      const watched = stub.requests.filter((r) => r.path === '/api/items');
+      expect(watched.length).toBeLessThan(50);
+      expect(watched.every((r) => r.headers['x-tenant'] === 'acme')).toBe(true);
+    } finally {
+      await stub.close();
+    }
+  });
+});
+
+describe('health-gate deadline over the whole step', () => {
+  const healthy = JSON.stringify({ status: 'ok', version: '1.4.0', git_sha: SHA, uptime_seconds: 5 });
+
+  it.each([
+    ['the latency sampling', { 'latency-samples': '8', 'latency-path': '/hang', smoke: 'GET /hang 200' }],
+    ['the smoke checks', { smoke: 'GET /hang 200\nGET /health 200' }]
+  ])('ends at deadline 2s when a path never answers, naming %s', async (phase, inputs) => {
+    const stub = await startHttpStub((req) =>
+      req.url === '/hang' ? 'hang' : { status: 200, body: healthy }
+    );
+    try {
+      const run = await runAction('health-gate', {
+        inputs: { ...FAST, url: stub.url, 'ready-path': '', deadline: '2s', timeout: '5s', ...inputs }
+      });
+      expect(run.exitCode).toBe(1);
+      // A hard limit: the 2 s deadline, plus the bundle's start-up, with generous slack.
+      expect(run.durationMs).toBeLessThan(6000);
+      const verdict = report(run).verdict as string;
+      expect(verdict).toMatch(new RegExp(`^Unhealthy: deadline 2s reached during ${phase}, `));
+      expect(run.annotations.some((a) => a.level === 'error' && a.message === verdict)).toBe(true);
+      expect(failedChecks(run).map((c) => c.name)).toContain('deadline');
+    } finally {
+      await stub.close();
+    }
+  });
+
+  it('refuses a watch that cannot fit in the deadline, naming both, before any request', async () => {
+    const stub = await startHttpStub(() => ({ status: 200, body: healthy }));
+    try {
+      const run = await runAction('health-gate', {
+        inputs: { ...FAST, url: stub.url, watch: '5m', deadline: '5m' }
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.annotations.map((a) => a.message)).toEqual([
+        expect.stringMatching(
+          /^Input `watch`: got "5m"; expected at most 4m57s: deadline \(5m\) covers the watch too, .*; raise deadline or shorten watch$/
+        )
+      ]);
+      expect(stub.requests).toHaveLength(0);
+    } finally {
+      await stub.close();
+    }
+  });
+});
+
 describe('health-gate secrets', () => {
   it('never shows header values or URL credentials in logs, outputs, summary or report', async () => {
     const token = 'Bearer tok_9f8e7d6c5b4a39281706';
@@ -352,7 +499,12 @@ describe('health-gate bad input', () => {
     'latency-concurrency': '1000',
     'max-p99': 'fast',
     smoke: 'GET /api/items',
-    headers: 'not a header line'
+    headers: 'not a header line',
+    watch: 'soon',
+    'watch-paths': 'api/items',
+    'watch-interval': '500ms',
+    'watch-max-error-rate': '101',
+    'watch-rps': '0'
   };
 
   it('covers every input declared in action.yml', () => {

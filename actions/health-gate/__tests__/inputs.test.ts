@@ -41,7 +41,12 @@ const INVALID: Record<string, string[]> = {
   'latency-concurrency': ['0', '257'],
   'max-p99': ['0', 'fast', '11m'],
   smoke: ['GET /api/items', 'GET /api/items 200 items\nFETCH api 200', 'GET /api 600'],
-  headers: ['Authorization Bearer abc', 'Bad Name: value']
+  headers: ['Authorization Bearer abc', 'Bad Name: value'],
+  watch: ['soon', '-1m', '7h'],
+  'watch-paths': ['api/items', '/api/items,health', ' , '],
+  'watch-interval': ['500ms', '2h', 'often'],
+  'watch-max-error-rate': ['-1', '101', 'one'],
+  'watch-rps': ['0', '0.05', '101', 'fast']
 };
 
 describe('the health-gate schema and action.yml', () => {
@@ -95,8 +100,59 @@ describe('the health-gate schema and action.yml', () => {
       'latency-concurrency': 4,
       'max-p99': 500,
       smoke: undefined,
-      headers: undefined
+      headers: undefined,
+      watch: 0,
+      'watch-paths': undefined,
+      'watch-interval': 30_000,
+      'watch-max-error-rate': 1,
+      'watch-rps': 5
     });
+  });
+});
+
+describe('the watch inputs against each other', () => {
+  const watching = { ...URL_INPUT, watch: '5m', deadline: '10m' };
+
+  it.each([
+    // [inputs, the input named, what it says]
+    [{ 'watch-interval': '6m' }, 'watch-interval', 'at most the watch (5m)'],
+    [
+      { 'watch-rps': '0.1' },
+      'watch-rps',
+      'at least 0.2: watch-rps × watch-interval must send 5 requests a window'
+    ],
+    [{ 'watch-rps': '1', 'watch-interval': '4s' }, 'watch-rps', 'at least 1.3'],
+    [{ deadline: '5m' }, 'watch', 'at most 4m50s: deadline (5m) covers the watch too'],
+    [
+      { deadline: '5m30s', 'success-threshold': '5', interval: '10s', timeout: '2s' },
+      'watch',
+      'at most 4m48s: deadline (5m30s) covers the watch too, after the fastest gate (5 passing probes every 10s with timeout 2s: 42s); raise deadline or shorten watch'
+    ]
+  ])('%j is refused, naming %s', (inputs, input, says) => {
+    const error = configurationError({ ...watching, ...inputs });
+    expect(error.problems.map((p) => p.input)).toEqual([input]);
+    expect(error.problems[0]!.expected.startsWith(says)).toBe(true);
+  });
+
+  it('accepts a watch that fits: a window of exactly the watch, 5 requests a window, the deadline just enough', () => {
+    const inputs = read({
+      ...URL_INPUT,
+      watch: '4m50s',
+      'watch-interval': '4m50s',
+      'watch-rps': '0.1',
+      deadline: '5m'
+    });
+    expect(inputs.watch).toBe(290_000);
+  });
+
+  it('checks nothing between the watch inputs when watch is 0', () => {
+    expect(read({ ...URL_INPUT, 'watch-interval': '1h', 'watch-rps': '0.1' }).watch).toBe(0);
+  });
+
+  it('reads watch-paths from commas or new lines', () => {
+    expect(
+      read({ ...watching, 'watch-paths': '/api/items, /health\n/api/orders?limit=1' })['watch-paths']
+    ).toEqual(['/api/items', '/health', '/api/orders?limit=1']);
   });
 });
 
@@ -119,7 +175,12 @@ describe('readHealthGateInputs', () => {
       'latency-concurrency': '8',
       'max-p99': '1s',
       smoke: 'GET /api/items 200 "items"\n\n# orders\npost /api/orders 2XX',
-      headers: 'Authorization: Bearer abc\nX-Tenant: acme'
+      headers: 'Authorization: Bearer abc\nX-Tenant: acme',
+      watch: '90',
+      'watch-paths': '/api/items,/health',
+      'watch-interval': '15s',
+      'watch-max-error-rate': '0.5',
+      'watch-rps': '2.5'
     });
     expect(inputs).toEqual({
       url: 'http://127.0.0.1:8000',
@@ -147,7 +208,12 @@ describe('readHealthGateInputs', () => {
         },
         { line: 'post /api/orders 2XX', method: 'POST', path: '/api/orders', status: '2xx' }
       ],
-      headers: { authorization: 'Bearer abc', 'x-tenant': 'acme' }
+      headers: { authorization: 'Bearer abc', 'x-tenant': 'acme' },
+      watch: 90_000,
+      'watch-paths': ['/api/items', '/health'],
+      'watch-interval': 15_000,
+      'watch-max-error-rate': 0.5,
+      'watch-rps': 2.5
     });
   });
 
@@ -233,8 +299,25 @@ describe('toHealthGateConfig', () => {
       latencyPath: '/health',
       latencyConcurrency: 4,
       maxP99Ms: 500,
-      smoke: [{ line: 'GET /api 200', method: 'GET', path: '/api', status: '200' }]
+      smoke: [{ line: 'GET /api 200', method: 'GET', path: '/api', status: '200' }],
+      watch: undefined
     });
+  });
+
+  it('maps the watch, on latency-path unless watch-paths is set, judged against max-p99', () => {
+    const watching = { ...URL_INPUT, watch: '2m', 'max-p99': '300ms', 'latency-path': '/api/ping' };
+    expect(toHealthGateConfig(read(runnerInputs(watching))).watch).toEqual({
+      durationMs: 120_000,
+      intervalMs: 30_000,
+      paths: ['/api/ping'],
+      rps: 5,
+      maxErrorRate: 1,
+      maxP99Ms: 300
+    });
+    expect(
+      toHealthGateConfig(read(runnerInputs({ ...watching, 'watch-paths': '/api/items,/health' }))).watch
+        ?.paths
+    ).toEqual(['/api/items', '/health']);
   });
 
   it('samples latency on health-path unless latency-path is set, and leaves out what is unset', () => {

@@ -112,6 +112,9 @@ describe('run', () => {
       'p50-ms': '24',
       'p95-ms': '29',
       'p99-ms': '29',
+      'watch-error-rate': '',
+      'watch-p99-ms': '',
+      'watch-requests': '',
       'failed-checks': '[]'
     });
     const parsed = JSON.parse(report!) as HealthGateReport;
@@ -165,7 +168,8 @@ describe('run', () => {
       'elapsed-seconds': '1',
       'p50-ms': '',
       'p95-ms': '',
-      'p99-ms': ''
+      'p99-ms': '',
+      'watch-requests': ''
     });
     expect(JSON.parse(fake.outputs['failed-checks']!)).toEqual([
       { name: 'ready', error: 'GET /ready HTTP 503 (redis: Connection refused)' },
@@ -197,6 +201,55 @@ describe('run', () => {
     await run(fake.context, { http, clock });
     expect(http.to('/healthz')).toHaveLength(2 + 5);
     expect(fake.outputs['p99-ms']).toBe('15');
+  });
+
+  it('watches the service after the gate, with headers, and sets the watch outputs', async () => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext(
+      runnerInputs({
+        ...workflowInputs,
+        'latency-samples': '0',
+        watch: '6s',
+        'watch-interval': '2s',
+        'watch-rps': '4',
+        'watch-paths': '/api/items, /health'
+      })
+    );
+    await run(fake.context, { http, clock });
+    expect(fake.outputs).toMatchObject({
+      healthy: 'true',
+      'watch-error-rate': '0',
+      'watch-p99-ms': '10',
+      'watch-requests': '24'
+    });
+    const watched = http.requests.filter((r) => r.headers['cache-control'] === 'no-cache').slice(-24);
+    expect(watched.map((r) => r.path).slice(0, 4)).toEqual([
+      '/api/items',
+      '/health',
+      '/api/items',
+      '/health'
+    ]);
+    expect(watched.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    const report = JSON.parse(fake.outputs.report!) as HealthGateReport;
+    expect(report.watch?.windows.map((w) => [w.window, w.requests, w.verdict])).toEqual([
+      [1, 8, 'pass'],
+      [2, 8, 'pass'],
+      [3, 8, 'pass']
+    ]);
+    expect(fake.summaries[0]).toContain('### Post-deploy watch ✅');
+  });
+
+  it('watches latency-path when watch-paths is unset', async () => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext({
+      url: 'https://staging-api.example.com',
+      'latency-path': '/api/items',
+      watch: '2s',
+      'watch-interval': '1s'
+    });
+    await run(fake.context, { http, clock });
+    expect(fake.outputs['watch-requests']).toBe('10');
+    expect(http.to('/api/items')).toHaveLength(10);
   });
 });
 

@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 import {
+  MIN_ANSWERED_PER_WINDOW,
+  decimal,
   duration,
+  formatDuration,
   headerLines,
   headerSecretValues,
   httpUrl,
@@ -12,6 +15,7 @@ import {
   parseSmokeLine,
   readInputs,
   splitLines,
+  splitList,
   SMOKE_HINT,
   urlCredentials,
   urlPath,
@@ -34,28 +38,101 @@ const smokeChecks = z.string().transform((value, ctx): SmokeCheck[] => {
 
 const version = z.string().regex(/^[^\s]{1,128}$/, 'a version without spaces, such as 1.4.0 or v1.4.0-rc.1');
 
+const PATH_LIST_HINT = 'paths starting with /, separated by commas or new lines, e.g. /api/items,/health';
+
+const pathList = z.string().transform((value, ctx): string[] => {
+  const paths = splitList(value);
+  const bad = paths.find((path) => !/^\/\S*$/.test(path));
+  if (paths.length === 0 || bad !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: bad === undefined ? PATH_LIST_HINT : `${PATH_LIST_HINT} (${JSON.stringify(bad)} is not one)`
+    });
+    return z.NEVER;
+  }
+  return paths;
+});
+
 const sha = z.string().regex(/^[0-9a-fA-F]{7,40}$/, 'a git commit sha: 7 to 40 hexadecimal characters');
 
-export const healthGateSchema = z.object({
-  url: httpUrl(),
-  'health-path': urlPath().prefault('/health'),
-  // No default in the schema: action.yml's `/ready` applies on the runner, and an empty value disables it.
-  'ready-path': urlPath().optional(),
-  'expected-version': version.optional(),
-  'expected-sha': sha.optional(),
-  interval: duration({ min: 100, max: 600_000 }).prefault('5s'),
-  timeout: duration({ min: 100, max: 300_000 }).prefault('5s'),
-  'start-period': duration({ max: 3_600_000 }).prefault('10s'),
-  retries: integer({ min: 1, max: 1000 }).prefault('3'),
-  'success-threshold': integer({ min: 1, max: 1000 }).prefault('2'),
-  deadline: duration({ min: 1000, max: 6 * 3_600_000 }).prefault('5m'),
-  'latency-samples': integer({ min: 0, max: 100_000 }).prefault('0'),
-  'latency-path': urlPath().optional(),
-  'latency-concurrency': integer({ min: 1, max: 256 }).prefault('4'),
-  'max-p99': duration({ min: 1, max: 600_000 }).prefault('500ms'),
-  smoke: smokeChecks.optional(),
-  headers: headerLines().optional()
-});
+export const healthGateSchema = z
+  .object({
+    url: httpUrl(),
+    'health-path': urlPath().prefault('/health'),
+    // No default in the schema: action.yml's `/ready` applies on the runner, and an empty value disables it.
+    'ready-path': urlPath().optional(),
+    'expected-version': version.optional(),
+    'expected-sha': sha.optional(),
+    interval: duration({ min: 100, max: 600_000 }).prefault('5s'),
+    timeout: duration({ min: 100, max: 300_000 }).prefault('5s'),
+    'start-period': duration({ max: 3_600_000 }).prefault('10s'),
+    retries: integer({ min: 1, max: 1000 }).prefault('3'),
+    'success-threshold': integer({ min: 1, max: 1000 }).prefault('2'),
+    deadline: duration({ min: 1000, max: 6 * 3_600_000 }).prefault('5m'),
+    'latency-samples': integer({ min: 0, max: 100_000 }).prefault('0'),
+    'latency-path': urlPath().optional(),
+    'latency-concurrency': integer({ min: 1, max: 256 }).prefault('4'),
+    'max-p99': duration({ min: 1, max: 600_000 }).prefault('500ms'),
+    smoke: smokeChecks.optional(),
+    headers: headerLines().optional(),
+
+    // The post-deploy watch.
+    watch: duration({ max: 6 * 3_600_000 }).prefault('0'),
+    'watch-paths': pathList.optional(),
+    'watch-interval': duration({ min: 1000, max: 3_600_000 }).prefault('30s'),
+    'watch-max-error-rate': decimal({ min: 0, max: 100 }).prefault('1'),
+    'watch-rps': decimal({ min: 0.1, max: 100 }).prefault('5')
+  })
+  .superRefine((values, ctx) => {
+    checkWatchInputs(values, ctx);
+  });
+
+/** The rules between the watch inputs and the rest; each problem names its input. */
+function checkWatchInputs(
+  values: {
+    watch: number;
+    'watch-interval': number;
+    'watch-rps': number;
+    deadline: number;
+    interval: number;
+    timeout: number;
+    'success-threshold': number;
+  },
+  ctx: z.RefinementCtx
+): void {
+  const watch = values.watch;
+  if (watch === 0) return;
+  if (values['watch-interval'] > watch) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['watch-interval'],
+      message: `at most the watch (${formatDuration(watch)}): one window cannot be longer than the whole watch`
+    });
+  }
+  const perWindow = (values['watch-rps'] * values['watch-interval']) / 1000;
+  if (perWindow < MIN_ANSWERED_PER_WINDOW) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['watch-rps'],
+      message: `at least ${Math.ceil(((MIN_ANSWERED_PER_WINDOW * 1000) / values['watch-interval']) * 10) / 10}: watch-rps × watch-interval must send ${MIN_ANSWERED_PER_WINDOW} requests a window, or every window is inconclusive (or raise watch-interval)`
+    });
+  }
+  // The fastest possible gate: success-threshold passing probes `interval` apart, the last one
+  // allowed its whole `timeout`. The watch must fit in what the deadline leaves after it.
+  const fastestGate = (values['success-threshold'] - 1) * values.interval + values.timeout;
+  if (watch + fastestGate > values.deadline) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['watch'],
+      message: `at most ${formatDuration(wholeSeconds(values.deadline - fastestGate))}: deadline (${formatDuration(values.deadline)}) covers the watch too, after the fastest gate (${values['success-threshold']} passing probe${values['success-threshold'] > 1 ? 's' : ''} every ${formatDuration(values.interval)} with timeout ${formatDuration(values.timeout)}: ${formatDuration(fastestGate)}); raise deadline or shorten watch`
+    });
+  }
+}
+
+/** Rounded down, so the limit a message shows is one the inputs accept. */
+function wholeSeconds(ms: number): number {
+  return Math.max(0, Math.floor(ms / 1000) * 1000);
+}
 
 export type HealthGateInputs = z.output<typeof healthGateSchema>;
 

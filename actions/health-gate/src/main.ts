@@ -12,7 +12,8 @@ import {
   type Clock,
   type HealthGateConfig,
   type HealthGateReport,
-  type HttpClient
+  type HttpClient,
+  type WatchSettings
 } from '@deploy-actions/core';
 import { readHealthGateInputs, type HealthGateInputs } from './inputs.ts';
 
@@ -40,7 +41,21 @@ export function toHealthGateConfig(inputs: HealthGateInputs): HealthGateConfig {
     latencyPath: inputs['latency-path'] ?? healthPath,
     latencyConcurrency: inputs['latency-concurrency'],
     maxP99Ms: inputs['max-p99'],
-    smoke: inputs.smoke ?? []
+    smoke: inputs.smoke ?? [],
+    watch: toWatchSettings(inputs, healthPath)
+  };
+}
+
+/** The post-deploy watch; undefined when `watch` is 0. */
+function toWatchSettings(inputs: HealthGateInputs, healthPath: string): WatchSettings | undefined {
+  if (inputs.watch === 0) return undefined;
+  return {
+    durationMs: inputs.watch,
+    intervalMs: inputs['watch-interval'],
+    paths: inputs['watch-paths'] ?? [inputs['latency-path'] ?? healthPath],
+    rps: inputs['watch-rps'],
+    maxErrorRate: inputs['watch-max-error-rate'],
+    maxP99Ms: inputs['max-p99']
   };
 }
 
@@ -56,6 +71,9 @@ export function writeHealthGateOutputs(context: ActionContext, report: HealthGat
   context.setOutput('p50-ms', text(report.latency?.p50Ms));
   context.setOutput('p95-ms', text(report.latency?.p95Ms));
   context.setOutput('p99-ms', text(report.latency?.p99Ms));
+  context.setOutput('watch-error-rate', text(report.watch?.worstErrorRate));
+  context.setOutput('watch-p99-ms', text(report.watch?.worstP99Ms));
+  context.setOutput('watch-requests', text(report.watch?.requests));
   context.setOutput('failed-checks', JSON.stringify(report.failedChecks));
   context.setOutput('report', JSON.stringify(report));
 }

@@ -79,6 +79,8 @@ function setup(script: Script, defaultDurationMs = 10) {
   return { clock, http, logger, deps: { clock, http, logger } };
 }
 
+const smoke = (...lines: string[]): SmokeCheck[] => lines.map((line) => parseSmokeLine(line)!);
+
 /** Start times of the probes, from the /health requests. */
 const probeTimes = (http: ScriptedHttp) => http.to('/health').map((r) => r.atMs);
 
@@ -187,7 +189,7 @@ describe('waitForHealthy', () => {
       'pass fail pass fail pass fail pass fail pass fail pass fail'
     );
     expect(run.reason).toBe(
-      'deadline 1m reached after 12 probes; last: health: GET /health HTTP 503 (status "fail"); ready: GET /ready HTTP 503 (status "fail")'
+      'deadline 1m reached during the health probes, after 12 probes; last: health: GET /health HTTP 503 (status "fail"); ready: GET /ready HTTP 503 (status "fail")'
     );
     expect(run.elapsedMs).toBeLessThanOrEqual(60_000);
     expect(Math.max(...http.requests.map((r) => r.atMs))).toBeLessThan(60_000);
@@ -196,7 +198,9 @@ describe('waitForHealthy', () => {
   it('says how many passes were missing when the deadline comes during a streak', async () => {
     const { deps } = setup(service());
     const run = await waitForHealthy(config({ gate: { successThreshold: 5, deadlineMs: 12_000 } }), deps);
-    expect(run.reason).toBe('deadline 12s reached after 3 probes; only 3 of 5 consecutive passing probes');
+    expect(run.reason).toBe(
+      'deadline 12s reached during the health probes, after 3 probes; only 3 of 5 consecutive passing probes'
+    );
   });
 
   it('waits out an old version (pending) without counting it, then passes on the new one', async () => {
@@ -228,7 +232,7 @@ describe('waitForHealthy', () => {
     expect(run.status).toBe('failed');
     expect(run.attempts).toBe(6);
     expect(run.reason).toBe(
-      'deadline 30s reached after 6 probes; the service is healthy but still reports another version (version: reports 1.3.9, expected 1.4.0)'
+      'deadline 30s reached during the health probes, after 6 probes; the service is healthy but still reports another version (version: reports 1.3.9, expected 1.4.0)'
     );
   });
 
@@ -248,7 +252,7 @@ describe('waitForHealthy', () => {
       ['/ready', 10_000, 2000]
     ]);
     expect(run.reason).toBe(
-      'deadline 12s reached after 3 probes; last: health: GET /health: no response within 2s; ready: GET /ready: no response within 2s'
+      'deadline 12s reached during the health probes, after 3 probes; last: health: GET /health: no response within 2s; ready: GET /ready: no response within 2s'
     );
     expect(run.elapsedMs).toBe(deadlineMs);
     expect(clock.now()).toBe(deadlineMs);
@@ -272,10 +276,11 @@ describe('waitForHealthy', () => {
     const run = await waitForHealthy(config({ gate: { deadlineMs: 0 } }), deps);
     expect(run).toEqual({
       status: 'failed',
-      reason: 'deadline 0ms reached after 0 probes; last: no probe completed',
+      reason: 'deadline 0ms reached during the health probes, after 0 probes; last: no probe completed',
       attempts: 0,
       elapsedMs: 0,
-      timeline: []
+      timeline: [],
+      deadlineReached: true
     });
     expect(http.requests).toEqual([]);
   });
@@ -458,7 +463,10 @@ describe('runHealthGate', () => {
     const { deps } = setup(service());
     const report = await runHealthGate(config({ gate: { deadlineMs: 0 } }), deps);
     expect(report.failedChecks).toEqual([
-      { name: 'gate', error: 'deadline 0ms reached after 0 probes; last: no probe completed' }
+      {
+        name: 'gate',
+        error: 'deadline 0ms reached during the health probes, after 0 probes; last: no probe completed'
+      }
     ]);
     expect(report.nextSteps).toEqual(['No probe completed: check `deadline` and `timeout`.']);
     expect(report.reported).toEqual({});
@@ -550,7 +558,6 @@ describe('runHealthGate', () => {
   });
 
   describe('smoke checks', () => {
-    const smoke = (...lines: string[]): SmokeCheck[] => lines.map((line) => parseSmokeLine(line)!);
     const api: Script = (request) => {
       switch (`${request.method} ${request.path}`) {
         case 'GET /api/items':
@@ -625,6 +632,151 @@ describe('runHealthGate', () => {
       expect(report.nextSteps).toContain(
         'Smoke check `GET /api/missing 200` failed (got HTTP 404, expected 200): try the request by hand against https://api.example.com.'
       );
+    });
+  });
+
+  describe('one hard deadline over the whole step', () => {
+    const fastGate = { intervalMs: 200, startPeriodMs: 0, successThreshold: 2 };
+    const hanging: Script = (request) =>
+      request.path === '/hang' ? { status: 200, durationMs: 60_000 } : { status: 200, body: { items: [] } };
+
+    it('caps a hanging smoke check by the time left and names the smoke checks', async () => {
+      const { clock, http, deps } = setup(service({ other: hanging }));
+      const report = await runHealthGate(
+        config({
+          gate: { ...fastGate, deadlineMs: 2000 },
+          smoke: smoke('GET /hang 200', 'GET /api/items 200')
+        }),
+        deps
+      );
+      expect(clock.now()).toBe(2000);
+      expect(http.to('/hang')[0]!.timeoutMs).toBe(1790);
+      expect(http.to('/api/items')).toEqual([]);
+      expect(report.healthy).toBe(false);
+      expect(report.cutShort).toEqual({
+        phase: 'smoke',
+        reason:
+          'deadline 2s reached during the smoke checks, 1 of 2 checks started; `GET /hang 200` was cut off (no response within 1.79s)'
+      });
+      expect(report.verdict).toBe(`Unhealthy: ${report.cutShort!.reason}.`);
+      expect(report.failedChecks.map((c) => c.name)).toEqual(['smoke: GET /hang 200', 'deadline']);
+      expect(report.nextSteps).toContain(
+        '`deadline` covers the probes, the latency sampling, the smoke checks and the watch together: raise it, or find out why the cut-short phase took so long.'
+      );
+    });
+
+    it('stops latency sampling at the deadline, says how far it got, and runs no smoke check', async () => {
+      const { clock, http, deps } = setup(
+        service({ other: (r) => (r.path === '/api/ping' ? { status: 200, durationMs: 100 } : hanging(r)) })
+      );
+      const report = await runHealthGate(
+        config({
+          gate: { ...fastGate, deadlineMs: 2000 },
+          latencySamples: 100,
+          latencyPath: '/api/ping',
+          latencyConcurrency: 1,
+          smoke: smoke('GET /api/items 200')
+        }),
+        deps
+      );
+      expect(clock.now()).toBeLessThanOrEqual(2000);
+      expect(report.cutShort?.phase).toBe('latency');
+      expect(report.cutShort?.reason).toMatch(
+        /^deadline 2s reached during the latency sampling, 1[0-9] of 100 requests sent$/
+      );
+      expect(http.to('/api/items')).toEqual([]);
+      expect(report.healthy).toBe(false);
+    });
+
+    it('names the health probes when the gate itself runs out of time', async () => {
+      const { deps } = setup(service({ ready: () => redisDown }));
+      const report = await runHealthGate(
+        config({ gate: { ...fastGate, retries: 100, deadlineMs: 1000 } }),
+        deps
+      );
+      expect(report.cutShort).toEqual({ phase: 'gate', reason: report.gate.reason });
+      expect(report.verdict).toMatch(
+        /^Unhealthy: deadline 1s reached during the health probes, after \d+ probes;/
+      );
+    });
+
+    it('does not start a watch that the time left cannot hold', async () => {
+      const { http, deps } = setup(service());
+      const report = await runHealthGate(
+        config({
+          gate: { ...fastGate, deadlineMs: 5000 },
+          watch: {
+            durationMs: 5000,
+            intervalMs: 1000,
+            paths: ['/health'],
+            rps: 5,
+            maxErrorRate: 1,
+            maxP99Ms: 500
+          }
+        }),
+        deps
+      );
+      expect(report.healthy).toBe(false);
+      expect(report.cutShort?.phase).toBe('watch');
+      expect(report.verdict).toMatch(
+        /^Unhealthy: deadline 5s leaves only 4\.\d+s for the post-deploy watch of 5s: it did not start\.$/
+      );
+      expect(http.to('/health')).toHaveLength(2);
+    });
+  });
+
+  describe('the post-deploy watch', () => {
+    const watch = {
+      durationMs: 3000,
+      intervalMs: 1000,
+      paths: ['/api/items'],
+      rps: 10,
+      maxErrorRate: 1,
+      maxP99Ms: 500
+    };
+
+    it('runs after everything else passed and reports every window', async () => {
+      const { deps } = setup(service({ other: () => ({ status: 200, durationMs: 30 }) }));
+      const report = await runHealthGate(config({ gate: { startPeriodMs: 0 }, watch }), deps);
+      expect(report.healthy).toBe(true);
+      expect(report.verdict).toBe(
+        'Healthy: 2 consecutive passing probes in 5.01s, watched 3s: 3 windows of 1s passed, worst error rate 0 %.'
+      );
+      expect(report.watch).toMatchObject({
+        status: 'passed',
+        requests: 30,
+        worstErrorRate: 0,
+        worstP99Ms: 30
+      });
+      expect(report.watch?.windows).toHaveLength(3);
+    });
+
+    it('fails the step on an error spike and says what to do', async () => {
+      const { deps } = setup(service({ other: () => ({ status: 502 }) }));
+      const report = await runHealthGate(config({ gate: { startPeriodMs: 0 }, watch }), deps);
+      expect(report.healthy).toBe(false);
+      expect(report.failedChecks).toEqual([
+        {
+          name: 'watch',
+          error:
+            'window 1 of 3 (+0ms to +1s): error spike: 10 of 10 requests failed (100 %, limit 1 %): /api/items: HTTP 502 ×10'
+        }
+      ]);
+      expect(report.verdict).toMatch(
+        /^Unhealthy: the gate passed but the post-deploy watch failed: window 1 of 3/
+      );
+      expect(report.watch?.windows).toHaveLength(1);
+      expect(report.nextSteps[0]).toMatch(/^Errors rose after the deploy on `\/api\/items`/);
+    });
+
+    it('does not watch when a smoke check already failed', async () => {
+      const { http, deps } = setup(service());
+      const report = await runHealthGate(
+        config({ gate: { startPeriodMs: 0 }, smoke: smoke('GET /api/items 200'), watch }),
+        deps
+      );
+      expect(report.watch).toBeUndefined();
+      expect(http.to('/api/items')).toHaveLength(1);
     });
   });
 });

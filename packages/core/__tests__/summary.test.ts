@@ -89,13 +89,15 @@ describe('renderHealthGateSummary', () => {
         entry(2, 'pass', 'healthy, version 1.4.0', { version: '1.4.0' }),
         entry(3, 'pass', 'healthy, version 1.4.0', { version: '1.4.0' })
       ],
-      last
+      last,
+      deadlineReached: false
     };
     const latencies = [41.23, 38.5, 40, 45.71, 39.9, 120.04, 42, 40.5];
     const report = buildHealthGateReport({
       config: cfg,
       gate,
       latency: {
+        sent: latencies.length,
         latenciesMs: latencies,
         failures: 0,
         failureReasons: [],
@@ -110,6 +112,8 @@ describe('renderHealthGateSummary', () => {
           latencyMs: 33.333
         }
       ],
+      watch: undefined,
+      cutShort: undefined,
       startedAt
     });
     expect(report.healthy).toBe(true);
@@ -208,10 +212,13 @@ describe('renderHealthGateSummary', () => {
         attempts: 10,
         elapsedMs: 45_030,
         timeline,
-        last
+        last,
+        deadlineReached: false
       },
       latency: undefined,
       smoke: [],
+      watch: undefined,
+      cutShort: undefined,
       startedAt
     });
     expect(report.healthy).toBe(false);
@@ -264,6 +271,92 @@ describe('renderHealthGateSummary', () => {
 
      - The service answers but reports itself unhealthy: read its logs around the time of the last probes.
      - Dependency \`redis\` is failing (Connection refused | 10.0.0.5:6379 &lt;primary&gt;): check that service and this deployment's connection settings for it.
+     "
+    `);
+  });
+
+  it('renders a watch stopped at an error spike: a row per window, the error rate drawn, what to do', () => {
+    const watch = {
+      durationMs: 300_000,
+      intervalMs: 30_000,
+      paths: ['/api/items', '/health'],
+      rps: 5,
+      maxErrorRate: 1,
+      maxP99Ms: 500
+    };
+    const cfg = config({}, { watch });
+    const last = assessProbe(cfg.target, {
+      health: {
+        kind: 'answer',
+        httpStatus: 200,
+        latencyMs: 12,
+        answer: interpretAnswer(200, JSON.stringify({ status: 'ok', version: '1.4.0' }))
+      }
+    });
+    const window = (n: number, errors: number, p99Ms: number) => ({
+      window: n,
+      startMs: (n - 1) * 30_000,
+      endMs: n * 30_000,
+      requests: 150,
+      errors,
+      errorReasons: errors ? { '/api/items: HTTP 503': errors } : ({} as Record<string, number>),
+      errorRate: (errors / 150) * 100,
+      p99Ms
+    });
+    const report = buildHealthGateReport({
+      config: cfg,
+      gate: {
+        status: 'passed',
+        reason: '2 consecutive passing probes',
+        attempts: 2,
+        elapsedMs: 5010,
+        timeline: [entry(1, 'pass', 'healthy'), entry(2, 'pass', 'healthy')],
+        last,
+        deadlineReached: false
+      },
+      latency: undefined,
+      smoke: [],
+      watch: {
+        status: 'failed',
+        reason:
+          'window 3 of 10 (+1m to +1m30s): error spike: 12 of 150 requests failed (8 %, limit 1 %): /api/items: HTTP 503 ×12',
+        windows: [
+          { ...window(1, 0, 41), verdict: 'pass', reason: '0 of 150 requests failed (0 %), p99 41 ms' },
+          { ...window(2, 1, 44), verdict: 'pass', reason: '1 of 150 requests failed (0.7 %), p99 44 ms' },
+          {
+            ...window(3, 12, 63),
+            verdict: 'errors',
+            reason: 'error spike: 12 of 150 requests failed (8 %, limit 1 %): /api/items: HTTP 503 ×12'
+          }
+        ],
+        plannedWindows: 10,
+        requests: 480,
+        elapsedMs: 90_400
+      },
+      cutShort: undefined,
+      startedAt
+    });
+    expect(report.healthy).toBe(false);
+    expect(report.watch).toMatchObject({ worstErrorRate: 8, worstP99Ms: 63, requests: 480 });
+    const markdown = renderHealthGateSummary(report);
+    expect(markdown.slice(markdown.indexOf('### Post-deploy watch'))).toMatchInlineSnapshot(`
+     "### Post-deploy watch ❌
+
+     5 requests/s to \`/api/items\`, \`/health\` for 5m, judged every 30s: a window fails above 1 % errors (5xx, timeouts, refused) or a p99 above 500 ms, and is inconclusive with fewer than 5 answers.
+
+     Outcome: window 3 of 10 (+1m to +1m30s): error spike: 12 of 150 requests failed (8 %, limit 1 %): /api/items: HTTP 503 ×12.
+
+     Error rate per window: \`▁▁█\` ✅✅❌ (stopped after 3 of 10 windows)
+
+     | window | requests | errors | error rate | p99 | verdict |
+     | --- | --- | --- | --- | --- | --- |
+     | 1 (+0ms) | 150 | 0 | 0 % | 41 ms | ✅ 0 of 150 requests failed (0 %), p99 41 ms |
+     | 2 (+30s) | 150 | 1 | 0.7 % | 44 ms | ✅ 1 of 150 requests failed (0.7 %), p99 44 ms |
+     | 3 (+1m) | 150 | 12 | 8 % | 63 ms | ❌ error spike: 12 of 150 requests failed (8 %, limit 1 %): /api/items: HTTP 503 ×12 |
+
+     ### What to look at next
+
+     - Errors rose after the deploy on \`/api/items\`, \`/health\`: read the service's logs for the failing window and roll back if users are affected; the watch stopped at the first failing window.
      "
     `);
   });

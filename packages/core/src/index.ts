@@ -21,6 +21,15 @@ export * from './health/smoke.ts';
 export * from './health/latency.ts';
 export * from './health/report.ts';
 export * from './health/run-health-gate.ts';
+export { startDeadline, PHASE_NAMES, type Deadline, type HealthPhase } from './health/deadline.ts';
+export {
+  MIN_ANSWERED_PER_WINDOW,
+  judgeWatchWindow,
+  planWatchWindows,
+  type WindowJudgement,
+  type WindowVerdict
+} from './health/watch-window.ts';
+export { watchService, type WatchRun, type WatchSettings } from './health/watch.ts';
 export * from './action/runner.ts';
 export * from './action/context.ts';
 export * from './action/run-action.ts';

@@ -1,8 +1,11 @@
 import { errorMessage } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
 import { summarizeLatencies, type LatencySummary } from '../stats/percentiles.ts';
+import type { Deadline } from './deadline.ts';
 
 export interface LatencySample {
+  /** Requests sent: fewer than asked when the deadline fell first. */
+  sent: number;
   /** Latencies of the requests that answered 2xx, in the order they finished. */
   latenciesMs: number[];
   /** Requests that failed or answered non-2xx, with why (at most a few distinct reasons kept). */
@@ -13,7 +16,8 @@ export interface LatencySample {
 
 /**
  * Sends `samples` GET requests to `url`, `concurrency` at a time, each on a new connection. A
- * request that fails or answers non-2xx is counted as a failure and not as a latency.
+ * request that fails or answers non-2xx is counted as a failure and not as a latency. No request
+ * starts after the deadline, and none outlives it.
  */
 export async function sampleLatency(options: {
   url: string;
@@ -22,19 +26,20 @@ export async function sampleLatency(options: {
   headers: Record<string, string>;
   timeoutMs: number;
   http: HttpClient;
+  deadline: Deadline;
 }): Promise<LatencySample> {
   const latenciesMs: number[] = [];
   const reasons = new Map<string, number>();
   let failures = 0;
   let next = 0;
   const worker = async () => {
-    while (next < options.samples) {
+    while (next < options.samples && !options.deadline.reached()) {
       next++;
       try {
         const response = await options.http.request({
           url: options.url,
           headers: { ...options.headers, 'cache-control': 'no-cache' },
-          timeoutMs: options.timeoutMs
+          timeoutMs: options.deadline.cap(options.timeoutMs)
         });
         if (response.status >= 200 && response.status < 300) {
           latenciesMs.push(response.latencyMs);
@@ -52,9 +57,15 @@ export async function sampleLatency(options: {
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.samples) }, worker));
   const summary = summarizeLatencies(latenciesMs);
   return {
+    sent: next,
     latenciesMs,
     failures,
     failureReasons: [...reasons].slice(0, 5).map(([reason, count]) => `${reason} (${count}×)`),
     ...(summary ? { summary } : {})
   };
+}
+
+/** Whether a sample passes: every request answered 2xx and p99 is within the limit. */
+export function latencyWithin(sample: LatencySample, maxP99Ms: number): boolean {
+  return sample.failures === 0 && sample.summary !== undefined && sample.summary.p99 <= maxP99Ms;
 }

@@ -1,10 +1,12 @@
 import { formatDuration } from '../inputs/duration.ts';
 import { displayUrl } from '../redact.ts';
 import type { ComponentCheck } from './responses.ts';
-import type { LatencySample } from './latency.ts';
+import { latencyWithin, type LatencySample } from './latency.ts';
 import type { CheckResult, ProbeOutcome } from './probe.ts';
-import type { GateRun, HealthGateConfig } from './run-health-gate.ts';
+import type { CutShort, GateRun, HealthGateConfig } from './run-health-gate.ts';
 import type { SmokeResult } from './smoke.ts';
+import type { WatchRun } from './watch.ts';
+import type { WindowVerdict } from './watch-window.ts';
 
 /** One probe in the gate's timeline. */
 export interface TimelineEntry {
@@ -68,6 +70,37 @@ export interface HealthGateReport {
     seriesMs: number[];
   };
   smoke: { check: string; passed: boolean; detail: string; httpStatus?: number; latencyMs?: number }[];
+  /** The post-deploy watch, when it ran. */
+  watch?: {
+    status: WatchRun['status'];
+    reason: string;
+    paths: string[];
+    durationMs: number;
+    intervalMs: number;
+    rps: number;
+    maxErrorRate: number;
+    maxP99Ms: number;
+    requests: number;
+    plannedWindows: number;
+    elapsedSeconds: number;
+    /** The worst judged window's error rate (%) and p99. */
+    worstErrorRate?: number;
+    worstP99Ms?: number;
+    windows: {
+      window: number;
+      startMs: number;
+      endMs: number;
+      requests: number;
+      errors: number;
+      errorRate?: number;
+      p99Ms?: number;
+      verdict: WindowVerdict;
+      reason: string;
+      errorReasons: Record<string, number>;
+    }[];
+  };
+  /** The phase the deadline cut short, when it fell. */
+  cutShort?: CutShort;
   failedChecks: FailedCheck[];
   nextSteps: string[];
 }
@@ -80,11 +113,14 @@ export function buildHealthGateReport(input: {
   gate: GateRun;
   latency: LatencySample | undefined;
   smoke: SmokeResult[];
+  watch: WatchRun | undefined;
+  cutShort: CutShort | undefined;
   startedAt: Date;
 }): HealthGateReport {
-  const { config, gate, smoke } = input;
+  const { config, gate, smoke, cutShort } = input;
   const last = gate.last;
   const latency = input.latency && reportLatency(config, input.latency);
+  const watch = input.watch && config.watch && reportWatch(config.watch, input.watch);
   const failedChecks: FailedCheck[] = [];
   if (gate.status === 'failed') {
     for (const check of last?.checks.filter((c) => c.status === 'fail') ?? [])
@@ -94,13 +130,20 @@ export function buildHealthGateReport(input: {
   if (latency && !latency.passed) failedChecks.push({ name: 'latency', error: latencyProblem(latency) });
   for (const result of smoke.filter((r) => !r.passed))
     failedChecks.push({ name: `smoke: ${result.check.line}`, error: result.detail });
+  if (watch && watch.status !== 'passed' && watch.status !== 'cut-short')
+    failedChecks.push({ name: 'watch', error: watch.reason });
+  if (cutShort && cutShort.phase !== 'gate') failedChecks.push({ name: 'deadline', error: cutShort.reason });
 
   const healthy = gate.status === 'passed' && failedChecks.length === 0;
   const verdict = healthy
-    ? `Healthy: ${gate.reason} in ${formatDuration(gate.elapsedMs)}${latency ? `, p99 ${Math.round(latency.p99Ms ?? 0)} ms` : ''}${smoke.length ? `, ${smoke.length} smoke check${smoke.length > 1 ? 's' : ''} passed` : ''}.`
-    : gate.status === 'failed'
-      ? `Unhealthy: ${gate.reason}.`
-      : `Unhealthy: the gate passed but ${failedChecks.map((c) => c.name).join(', ')} failed.`;
+    ? `Healthy: ${gate.reason} in ${formatDuration(gate.elapsedMs)}${latency ? `, p99 ${Math.round(latency.p99Ms ?? 0)} ms` : ''}${smoke.length ? `, ${smoke.length} smoke check${smoke.length > 1 ? 's' : ''} passed` : ''}${watch ? `, watched ${formatDuration(watch.durationMs)}: ${watch.reason}` : ''}.`
+    : cutShort
+      ? `Unhealthy: ${cutShort.reason}.`
+      : gate.status === 'failed'
+        ? `Unhealthy: ${gate.reason}.`
+        : watch && watch.status !== 'passed'
+          ? `Unhealthy: the gate passed but the post-deploy watch ${watch.status === 'failed' ? 'failed' : 'was inconclusive'}: ${watch.reason}.`
+          : `Unhealthy: the gate passed but ${failedChecks.map((c) => c.name).join(', ')} failed.`;
 
   return {
     schema: 'health-gate/v1',
@@ -147,8 +190,45 @@ export function buildHealthGateReport(input: {
       ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),
       ...(r.latencyMs !== undefined ? { latencyMs: round1(r.latencyMs) } : {})
     })),
+    ...(watch ? { watch } : {}),
+    ...(cutShort ? { cutShort } : {}),
     failedChecks,
-    nextSteps: adviseNextSteps(config, gate, latency, smoke)
+    nextSteps: adviseNextSteps(config, gate, latency, smoke, watch, cutShort)
+  };
+}
+
+function reportWatch(
+  settings: NonNullable<HealthGateConfig['watch']>,
+  run: WatchRun
+): NonNullable<HealthGateReport['watch']> {
+  const judged = run.windows.filter((w) => w.errorRate !== undefined);
+  const p99s = judged.flatMap((w) => (w.p99Ms === undefined ? [] : [w.p99Ms]));
+  return {
+    status: run.status,
+    reason: run.reason,
+    paths: settings.paths,
+    durationMs: settings.durationMs,
+    intervalMs: settings.intervalMs,
+    rps: settings.rps,
+    maxErrorRate: settings.maxErrorRate,
+    maxP99Ms: settings.maxP99Ms,
+    requests: run.requests,
+    plannedWindows: run.plannedWindows,
+    elapsedSeconds: round1(run.elapsedMs / 1000),
+    ...(judged.length ? { worstErrorRate: round1(Math.max(...judged.map((w) => w.errorRate!))) } : {}),
+    ...(p99s.length ? { worstP99Ms: round1(Math.max(...p99s)) } : {}),
+    windows: run.windows.map((w) => ({
+      window: w.window,
+      startMs: Math.round(w.startMs),
+      endMs: Math.round(w.endMs),
+      requests: w.requests,
+      errors: w.errors,
+      ...(w.errorRate !== undefined ? { errorRate: round1(w.errorRate) } : {}),
+      ...(w.p99Ms !== undefined ? { p99Ms: round1(w.p99Ms) } : {}),
+      verdict: w.verdict,
+      reason: w.reason,
+      errorReasons: w.errorReasons
+    }))
   };
 }
 
@@ -157,7 +237,7 @@ function reportLatency(
   sample: LatencySample
 ): NonNullable<HealthGateReport['latency']> {
   const s = sample.summary;
-  const passed = sample.failures === 0 && s !== undefined && s.p99 <= config.maxP99Ms;
+  const passed = latencyWithin(sample, config.maxP99Ms);
   return {
     path: config.latencyPath,
     samples: config.latencySamples,
@@ -188,7 +268,9 @@ function adviseNextSteps(
   config: HealthGateConfig,
   gate: GateRun,
   latency: HealthGateReport['latency'],
-  smoke: SmokeResult[]
+  smoke: SmokeResult[],
+  watch: HealthGateReport['watch'],
+  cutShort: CutShort | undefined
 ): string[] {
   const steps: string[] = [];
   const failing =
@@ -243,6 +325,27 @@ function adviseNextSteps(
   for (const result of smoke.filter((r) => !r.passed)) {
     steps.push(
       `Smoke check \`${result.check.line}\` failed (${result.detail}): try the request by hand against ${host}.`
+    );
+  }
+  const verdicts = new Set(watch?.windows.map((w) => w.verdict));
+  if (watch?.status === 'failed' && verdicts.has('errors')) {
+    steps.push(
+      `Errors rose after the deploy on ${watch.paths.map((p) => `\`${p}\``).join(', ')}: read the service's logs for the failing window and roll back if users are affected; the watch stopped at the first failing window.`
+    );
+  }
+  if (watch?.status === 'failed' && verdicts.has('slow')) {
+    steps.push(
+      `Requests became slow after the deploy: compare with the previous version, and look for slow queries, a saturated pool or a slow dependency.`
+    );
+  }
+  if (watch?.status === 'inconclusive') {
+    steps.push(
+      'Too few requests were answered to judge a window: check that `watch-paths` answer, and raise `watch-rps` or `watch-interval` so each window holds more requests.'
+    );
+  }
+  if (cutShort && cutShort.phase !== 'gate') {
+    steps.push(
+      '`deadline` covers the probes, the latency sampling, the smoke checks and the watch together: raise it, or find out why the cut-short phase took so long.'
     );
   }
   return steps;

@@ -1,5 +1,6 @@
 import { HttpRequestError, errorMessage } from '../errors.ts';
 import type { HttpClient } from '../http/client.ts';
+import type { Deadline } from './deadline.ts';
 
 /** One smoke check: `METHOD PATH STATUS [text the body must contain]`. */
 export interface SmokeCheck {
@@ -43,19 +44,29 @@ export function statusMatches(expected: string, actual: number): boolean {
   return expected.endsWith('xx') ? String(actual)[0] === expected[0] : Number(expected) === actual;
 }
 
-/** Runs the smoke checks one after another (they may change state, so never in parallel). */
+/**
+ * Runs the smoke checks one after another (they may change state, so never in parallel). None
+ * starts after the deadline and none outlives it: the results then hold only the checks that ran.
+ */
 export async function runSmokeChecks(
   checks: readonly SmokeCheck[],
-  options: { url: string; headers: Record<string, string>; timeoutMs: number; http: HttpClient }
+  options: {
+    url: string;
+    headers: Record<string, string>;
+    timeoutMs: number;
+    http: HttpClient;
+    deadline: Deadline;
+  }
 ): Promise<SmokeResult[]> {
   const results: SmokeResult[] = [];
   for (const check of checks) {
+    if (options.deadline.reached()) break;
     try {
       const response = await options.http.request({
         method: check.method,
         url: `${options.url}${check.path}`,
         headers: { ...options.headers, 'cache-control': 'no-cache' },
-        timeoutMs: options.timeoutMs
+        timeoutMs: options.deadline.cap(options.timeoutMs)
       });
       const statusOk = statusMatches(check.status, response.status);
       const bodyOk = check.bodyContains === undefined || response.body.includes(check.bodyContains);

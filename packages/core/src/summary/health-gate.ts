@@ -1,5 +1,7 @@
 import type { HealthGateReport, TimelineEntry } from '../health/report.ts';
 import { formatDuration } from '../inputs/duration.ts';
+import type { WindowVerdict } from '../health/watch-window.ts';
+import { MIN_ANSWERED_PER_WINDOW } from '../health/watch-window.ts';
 import { cell, code, details, escapeHtml, ms, raw, sparkline, table } from './markdown.ts';
 
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
@@ -8,6 +10,56 @@ function probeIcon(entry: TimelineEntry): string {
   if (entry.outcome === 'pass') return '✅';
   if (entry.outcome === 'pending') return '⏳';
   return entry.inStartPeriod ? '🟡' : '❌';
+}
+
+const WINDOW_ICON: Record<WindowVerdict, string> = {
+  pass: '✅',
+  errors: '❌',
+  slow: '🐢',
+  inconclusive: '❔'
+};
+const WATCH_TITLE: Record<NonNullable<HealthGateReport['watch']>['status'], string> = {
+  passed: '✅',
+  failed: '❌',
+  inconclusive: '❔ inconclusive',
+  'cut-short': '⏱️ cut short by the deadline'
+};
+
+function renderWatch(watch: NonNullable<HealthGateReport['watch']>): string {
+  const parts = [`### Post-deploy watch ${WATCH_TITLE[watch.status]}`];
+  parts.push(
+    `${watch.rps} requests/s to ${watch.paths.map(code).join(', ')} for ${formatDuration(watch.durationMs)}, ` +
+      `judged every ${formatDuration(watch.intervalMs)}: a window fails above ${watch.maxErrorRate} % errors ` +
+      `(5xx, timeouts, refused) or a p99 above ${ms(watch.maxP99Ms)}, and is inconclusive with fewer than ` +
+      `${MIN_ANSWERED_PER_WINDOW} answers.\n\nOutcome: ${cell(watch.reason)}.`
+  );
+  if (watch.windows.length > 0) {
+    // Anchored at 0 and twice the limit, so a blip well under the limit does not draw a full bar.
+    const rates = watch.windows.map((w) => w.errorRate);
+    const chart = sparkline([0, watch.maxErrorRate * 2, ...rates]).slice(2);
+    parts.push(
+      `Error rate per window: ${code(chart)} ` +
+        `${watch.windows.map((w) => WINDOW_ICON[w.verdict]).join('')}` +
+        (watch.windows.length < watch.plannedWindows
+          ? ` (stopped after ${watch.windows.length} of ${watch.plannedWindows} windows)`
+          : '')
+    );
+    const windowTable = table(
+      ['window', 'requests', 'errors', 'error rate', 'p99', 'verdict'],
+      watch.windows.map((w) => [
+        `${w.window} (+${formatDuration(w.startMs)})`,
+        w.requests,
+        w.errors,
+        w.errorRate !== undefined ? `${w.errorRate} %` : undefined,
+        ms(w.p99Ms),
+        `${WINDOW_ICON[w.verdict]} ${w.reason}`
+      ])
+    );
+    parts.push(
+      watch.windows.length <= 12 ? windowTable : details(`All ${watch.windows.length} windows`, windowTable)
+    );
+  }
+  return parts.join('\n\n');
 }
 
 /** Renders the health-gate job summary: verdict, probe timeline, checks, latency, smoke, next steps. */
@@ -113,6 +165,8 @@ export function renderHealthGateSummary(report: HealthGateReport): string {
       )
     );
   }
+
+  if (report.watch) parts.push(renderWatch(report.watch));
 
   if (report.nextSteps.length > 0) {
     parts.push('### What to look at next');
