@@ -352,7 +352,13 @@ describe('health-gate bad input', () => {
     'latency-concurrency': '1000',
     'max-p99': 'fast',
     smoke: 'GET /api/items',
-    headers: 'not a header line'
+    headers: 'not a header line',
+    'record-environment': '/production',
+    'record-version': 'one two',
+    'record-sha': 'abc1234',
+    'record-images': 'api=ghcr.io/acme/api:1.4.2',
+    'record-alembic-head': 'ae10 27',
+    'github-token': 'ghs_one\nghs_two'
   };
 
   it('covers every input declared in action.yml', () => {

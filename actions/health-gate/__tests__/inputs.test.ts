@@ -41,7 +41,17 @@ const INVALID: Record<string, string[]> = {
   'latency-concurrency': ['0', '257'],
   'max-p99': ['0', 'fast', '11m'],
   smoke: ['GET /api/items', 'GET /api/items 200 items\nFETCH api 200', 'GET /api 600'],
-  headers: ['Authorization Bearer abc', 'Bad Name: value']
+  headers: ['Authorization Bearer abc', 'Bad Name: value'],
+  'record-environment': ['/production', 'prod\nstaging'],
+  'record-version': ['1.4 2'],
+  'record-sha': ['3f78685', 'z'.repeat(40)],
+  'record-images': [
+    'api=ghcr.io/acme/api:1.4.2',
+    `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`,
+    'api=ghcr.io/acme/api@sha256:abc'
+  ],
+  'record-alembic-head': ['ae10 27'],
+  'github-token': ['ghs_a\nghs_b']
 };
 
 describe('the health-gate schema and action.yml', () => {
@@ -69,12 +79,14 @@ describe('the health-gate schema and action.yml', () => {
     expect(error.message.startsWith(`Input \`${input}\`: got `)).toBe(true);
   });
 
-  it('has defaults equal to action.yml, except ready-path, whose default lives only in action.yml', () => {
+  it('has defaults equal to action.yml, except ready-path and the token, whose defaults live only in action.yml', () => {
     const withYmlDefaults = read(runnerInputs(URL_INPUT));
     const withNothing = read(URL_INPUT);
     expect(withYmlDefaults['ready-path']).toBe('/ready');
     expect(withNothing['ready-path']).toBeUndefined();
-    expect({ ...withYmlDefaults, 'ready-path': undefined }).toEqual(withNothing);
+    // The token's default is a runner expression (`github.token`).
+    expect(withYmlDefaults['github-token']).toBe('${{ github.token }}');
+    expect({ ...withYmlDefaults, 'ready-path': undefined, 'github-token': undefined }).toEqual(withNothing);
   });
 
   it('parses the defaults to the contract values', () => {
@@ -95,7 +107,13 @@ describe('the health-gate schema and action.yml', () => {
       'latency-concurrency': 4,
       'max-p99': 500,
       smoke: undefined,
-      headers: undefined
+      headers: undefined,
+      'record-environment': undefined,
+      'record-version': undefined,
+      'record-sha': undefined,
+      'record-images': undefined,
+      'record-alembic-head': undefined,
+      'github-token': '${{ github.token }}'
     });
   });
 });

@@ -10,6 +10,9 @@ import {
   httpUrl,
   integer,
   parseSmokeLine,
+  IMAGE_REFERENCE_HINT,
+  isAlembicRevision,
+  parseImageLines,
   readInputs,
   splitLines,
   SMOKE_HINT,
@@ -30,6 +33,13 @@ const smokeChecks = z.string().transform((value, ctx): SmokeCheck[] => {
       });
   });
   return checks;
+});
+
+const imageLines = z.string().transform((value, ctx): Record<string, string> => {
+  const { images, problems } = parseImageLines(splitLines(value));
+  if (problems.length > 0)
+    ctx.addIssue({ code: 'custom', message: `${IMAGE_REFERENCE_HINT} (${problems.join('; ')})` });
+  return images;
 });
 
 const version = z.string().regex(/^[^\s]{1,128}$/, 'a version without spaces, such as 1.4.0 or v1.4.0-rc.1');
@@ -54,18 +64,37 @@ export const healthGateSchema = z.object({
   'latency-concurrency': integer({ min: 1, max: 256 }).prefault('4'),
   'max-p99': duration({ min: 1, max: 600_000 }).prefault('500ms'),
   smoke: smokeChecks.optional(),
-  headers: headerLines().optional()
+  headers: headerLines().optional(),
+  // The deploy record: written to GitHub once the gate decided (see README "Deploy record").
+  'record-environment': z
+    .string()
+    .regex(/^[^\s/][^\n\r]{0,254}$/, 'a GitHub environment name such as production (one line)')
+    .optional(),
+  'record-version': version.optional(),
+  'record-sha': z
+    .string()
+    .regex(/^[0-9a-fA-F]{40}$/, 'the full commit sha deployed: 40 hexadecimal characters')
+    .optional(),
+  'record-images': imageLines.optional(),
+  'record-alembic-head': z
+    .string()
+    .refine(isAlembicRevision, 'an alembic revision id such as ae1027a6acf')
+    .optional(),
+  'github-token': z
+    .string()
+    .regex(/^[^\r\n]+$/, 'a token on one line')
+    .optional()
 });
 
 export type HealthGateInputs = z.output<typeof healthGateSchema>;
 
-/** Reads and validates every input, masking header values and URL credentials first. */
+/** Reads and validates every input, masking header values, URL credentials and the token first. */
 export function readHealthGateInputs(
   getInput: (name: string) => string,
   setSecret: (value: string) => void
 ): HealthGateInputs {
   return readInputs(healthGateSchema, getInput, {
     setSecret,
-    secrets: { headers: headerSecretValues, url: urlCredentials }
+    secrets: { headers: headerSecretValues, url: urlCredentials, 'github-token': 'whole' }
   });
 }

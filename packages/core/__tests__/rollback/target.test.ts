@@ -142,18 +142,6 @@ describe('chooseRollbackTarget with deploy records', () => {
       sha: SHA(2),
       recorded: false,
       current: '1.5.0'
-    },
-    {
-      name: 'a record that failed its gate is not known-good: GitHub’s success of that sha is, by sha',
-      history: () => [
-        listed({}, SHA(3), 'main', '10:00', 'success'),
-        listed(recordOf('1.4.0', SHA(3)), SHA(3), SHA(3), '10:02', 'failure', 'in_progress'),
-        badRecord()
-      ],
-      version: SHA(3),
-      sha: SHA(3),
-      recorded: false,
-      current: '1.5.0'
     }
   ])('$name', ({ history, version, sha, recorded, current }) => {
     const choice = chooseRollbackTarget(history());
@@ -177,6 +165,18 @@ describe('chooseRollbackTarget with deploy records', () => {
     const choice = chooseRollbackTarget([goodGitHub(), goodRecord(), unrecorded, badRecord()]);
     expect(choice.target?.version).toBe('1.4.0');
     expect(choice.target?.reason).toContain(`skipped: #${unrecorded.id} (${SHA(4).slice(0, 7)})`);
+  });
+
+  it('never brings back a commit whose newest record failed, whatever GitHub’s own deployment says', () => {
+    // After a first rollback: 1.5.0's record marked failure, the rollback's own record of 1.4.0 newest.
+    const again = listed(recordOf('1.4.0', SHA(3)), SHA(3), SHA(3), '12:00', 'success');
+    const rolledBack = listed(recordOf('1.5.0', SHA(5)), SHA(5), SHA(5), '11:02', 'failure', 'success');
+    const choice = chooseRollbackTarget([goodGitHub(), goodRecord(), badGitHub(), rolledBack, again]);
+    expect(choice.current?.id).toBe(again.id);
+    expect(choice.target).toBeUndefined();
+    // A gate that failed on a commit: GitHub's success of the same commit does not make it good.
+    const gateFailed = listed(recordOf('1.4.0', SHA(3)), SHA(3), SHA(3), '10:02', 'failure', 'in_progress');
+    expect(chooseRollbackTarget([goodGitHub(), gateFailed, badRecord()]).target).toBeUndefined();
   });
 
   it.each([
@@ -203,5 +203,19 @@ describe('chooseRollbackTarget with deploy records', () => {
     });
     const bySha = chooseRollbackTarget([goodGitHub(), goodRecord(), badRecord()], SHA(3).slice(0, 8));
     expect(bySha.target).toMatchObject({ version: '1.4.0', sha: SHA(3) });
+  });
+});
+
+describe('chooseRollbackTarget within one second', () => {
+  it('orders deployments of the same second by id, as GitHub numbers them', () => {
+    const at = '2026-11-20T10:00:00Z';
+    const older = toDeploymentRecord({ id: 1, sha: SHA(3), ref: 'main', createdAt: at, payload: {} }, [
+      { state: 'success', createdAt: at }
+    ]);
+    const newer = toDeploymentRecord({ id: 2, sha: SHA(5), ref: 'main', createdAt: at, payload: {} }, [
+      { state: 'success', createdAt: at }
+    ]);
+    expect(chooseRollbackTarget([older, newer]).current?.id).toBe(2);
+    expect(chooseRollbackTarget([newer, older]).target?.deploymentId).toBe(1);
   });
 });

@@ -98,7 +98,8 @@ function targetOf(deployment: DeploymentRecord, why: string): RollbackTarget {
  * The newest deployment is the current one (for display, a record of its commit names it). The
  * target is chosen among the older deployments of another commit that reached `success` and whose
  * latest status is not `failure`/`error` (a deployment GitHub marked `inactive` because a newer one
- * succeeded still counts; one that never succeeded does not): the newest with a valid deploy record
+ * succeeded still counts; one that never succeeded does not), a commit with records being judged by
+ * its newest record only: the newest with a valid deploy record
  * (GitHub's own environment deployments, ref = branch and no payload, lose to a record of their
  * commit); without any record, the newest one, restored by its sha. An explicit `version` wins over
  * history; a record of that version is preferred when one exists.
@@ -107,7 +108,10 @@ export function chooseRollbackTarget(
   deployments: readonly DeploymentRecord[],
   version?: string
 ): RollbackChoice {
-  const history = [...deployments].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  // GitHub's times have one-second precision; ids grow, so they order deployments of one second.
+  const history = [...deployments].sort(
+    (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id
+  );
   const newest = history[0];
   const current = newest && (history.find((d) => d.sha === newest.sha && d.record) ?? newest);
   if (version !== undefined) return chooseGivenVersion(history, current, version);
@@ -116,7 +120,13 @@ export function chooseRollbackTarget(
       problem:
         'the environment has no deployments in GitHub, so there is no previous version to restore; give `version`'
     };
-  const candidates = history.filter((d) => d.sha !== current.sha && knownGood(d));
+  // A commit that has records is judged by its newest record alone: once a rollback marked it
+  // failed, GitHub's own successful deployment of it must not bring it back.
+  const newestRecord = new Map<string, DeploymentRecord>();
+  for (const d of history) if (d.record && !newestRecord.has(d.sha)) newestRecord.set(d.sha, d);
+  const candidates = history.filter(
+    (d) => d.sha !== current.sha && (newestRecord.get(d.sha) ?? d) === d && knownGood(d)
+  );
   const recorded = candidates.find((d) => d.record);
   const chosen = recorded ?? candidates[0];
   if (!chosen) {
