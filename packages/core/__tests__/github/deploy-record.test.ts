@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildDeployRecord, parseDeployRecord, parseImageLines } from '../../src/github/deploy-record.ts';
+import { renderDeployRecordSummary } from '../../src/summary/deploy-record.ts';
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -87,5 +88,37 @@ describe('deploy record', () => {
       'line 3: "ghcr.io/acme/api@sha256:abc" is not registry/repository@sha256:<64 hex digits>',
       'line 5: image web is given twice'
     ]);
+  });
+});
+
+describe('renderDeployRecordSummary', () => {
+  const record = buildDeployRecord({
+    version: '1.4.2',
+    sha: SHA,
+    images: { api: `ghcr.io/acme/api@${DIGEST}` },
+    alembicHead: 'ae1027a6acf'
+  });
+
+  it('shows the deployment and what it records', () => {
+    expect(
+      renderDeployRecordSummary({ environment: 'production', record, state: 'success', deploymentId: 77 })
+    ).toMatchInlineSnapshot(`
+"### Deploy record ✅ deployment #77 of production: success
+
+| version | sha | alembic head | images |
+| --- | --- | --- | --- |
+| 1.4.2 | 3f78685 | ae1027a6acf | api=ghcr.io/acme/api@sha256:abababababababababababababababababababababababababababababababab |"
+`);
+  });
+
+  it('says it was not written, neutralising the error GitHub sent', () => {
+    const markdown = renderDeployRecordSummary({
+      environment: 'production',
+      record,
+      state: 'success',
+      error: 'HTTP 403: <img src=x> | Resource not accessible'
+    });
+    expect(markdown).toContain('### Deploy record ❌ not written to production');
+    expect(markdown).toContain('> HTTP 403: &lt;img src=x&gt; \\| Resource not accessible');
   });
 });
