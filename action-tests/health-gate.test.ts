@@ -504,7 +504,13 @@ describe('health-gate bad input', () => {
     'watch-paths': 'api/items',
     'watch-interval': '500ms',
     'watch-max-error-rate': '101',
-    'watch-rps': '0'
+    'watch-rps': '0',
+    'record-environment': '/production',
+    'record-version': 'one two',
+    'record-sha': 'abc1234',
+    'record-images': 'api=ghcr.io/acme/api:1.4.2',
+    'record-alembic-head': 'ae10 27',
+    'github-token': 'ghs_one\nghs_two'
   };
 
   it('covers every input declared in action.yml', () => {

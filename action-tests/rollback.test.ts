@@ -297,7 +297,7 @@ describe('rollback', () => {
 
   it.each([
     ['environment', ''],
-    ['reason', ''],
+    ['reason', 'x'.repeat(1001)],
     ['notify-format', 'discord'],
     ['notify-webhook', 'not a url'],
     ['router', 'haproxy'],

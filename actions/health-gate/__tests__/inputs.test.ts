@@ -46,7 +46,17 @@ const INVALID: Record<string, string[]> = {
   'watch-paths': ['api/items', '/api/items,health', ' , '],
   'watch-interval': ['500ms', '2h', 'often'],
   'watch-max-error-rate': ['-1', '101', 'one'],
-  'watch-rps': ['0', '0.05', '101', 'fast']
+  'watch-rps': ['0', '0.05', '101', 'fast'],
+  'record-environment': ['/production', 'prod\nstaging'],
+  'record-version': ['1.4 2'],
+  'record-sha': ['3f78685', 'z'.repeat(40)],
+  'record-images': [
+    'api=ghcr.io/acme/api:1.4.2',
+    `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`,
+    'api=ghcr.io/acme/api@sha256:abc'
+  ],
+  'record-alembic-head': ['ae10 27'],
+  'github-token': ['ghs_a\nghs_b']
 };
 
 describe('the health-gate schema and action.yml', () => {
@@ -74,12 +84,14 @@ describe('the health-gate schema and action.yml', () => {
     expect(error.message.startsWith(`Input \`${input}\`: got `)).toBe(true);
   });
 
-  it('has defaults equal to action.yml, except ready-path, whose default lives only in action.yml', () => {
+  it('has defaults equal to action.yml, except ready-path and the token, whose defaults live only in action.yml', () => {
     const withYmlDefaults = read(runnerInputs(URL_INPUT));
     const withNothing = read(URL_INPUT);
     expect(withYmlDefaults['ready-path']).toBe('/ready');
     expect(withNothing['ready-path']).toBeUndefined();
-    expect({ ...withYmlDefaults, 'ready-path': undefined }).toEqual(withNothing);
+    // The token's default is a runner expression (`github.token`).
+    expect(withYmlDefaults['github-token']).toBe('${{ github.token }}');
+    expect({ ...withYmlDefaults, 'ready-path': undefined, 'github-token': undefined }).toEqual(withNothing);
   });
 
   it('parses the defaults to the contract values', () => {
@@ -105,7 +117,13 @@ describe('the health-gate schema and action.yml', () => {
       'watch-paths': undefined,
       'watch-interval': 30_000,
       'watch-max-error-rate': 1,
-      'watch-rps': 5
+      'watch-rps': 5,
+      'record-environment': undefined,
+      'record-version': undefined,
+      'record-sha': undefined,
+      'record-images': undefined,
+      'record-alembic-head': undefined,
+      'github-token': '${{ github.token }}'
     });
   });
 });

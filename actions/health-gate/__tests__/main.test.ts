@@ -1,11 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  ConfigurationError,
   ManualClock,
   MemoryLogger,
   VerdictFailure,
   runAction,
   type ActionContext,
   type AnnotationProperties,
+  type CreateGitHubDeploymentInput,
+  type CreateGitHubDeploymentStatusInput,
+  type GitHubClient,
+  type GitHubDeployment,
+  type GitHubDeploymentStatus,
   type HealthGateReport
 } from '@deploy-actions/core';
 import {
@@ -13,7 +19,8 @@ import {
   type Reply,
   type Script
 } from '../../../packages/core/__tests__/fakes/scripted-http.ts';
-import { run } from '../src/main.ts';
+import { readHealthGateInputs } from '../src/inputs.ts';
+import { run, toDeployRecordPlan } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -115,7 +122,8 @@ describe('run', () => {
       'watch-error-rate': '',
       'watch-p99-ms': '',
       'watch-requests': '',
-      'failed-checks': '[]'
+      'failed-checks': '[]',
+      'deployment-id': ''
     });
     const parsed = JSON.parse(report!) as HealthGateReport;
     expect(parsed).toMatchObject({
@@ -135,7 +143,7 @@ describe('run', () => {
     const fake = fakeContext(runnerInputs(workflowInputs));
     await run(fake.context, { http, clock });
 
-    expect(fake.secrets).toEqual([PASSWORD, 'deploy', `Bearer ${TOKEN}`, 'acme']);
+    expect(fake.secrets).toEqual([PASSWORD, 'deploy', `Bearer ${TOKEN}`, 'acme', '${{ github.token }}']);
     expect(http.requests[0]!.url).toBe(`https://deploy:${PASSWORD}@staging-api.example.com/health`);
     for (const request of http.requests) {
       expect(request.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-tenant': 'acme' });
@@ -320,5 +328,151 @@ describe("runAction('health-gate', run)", () => {
       }
     ]);
     expect(fake.outputs.healthy).toBe('true');
+  });
+});
+
+/** The deployment writes of the record, in memory; `failOn` makes one call fail as GitHub would. */
+class RecordingGitHub {
+  readonly repository = { owner: 'acme', repo: 'shop' };
+  deployments: CreateGitHubDeploymentInput[] = [];
+  statuses: { id: number; input: CreateGitHubDeploymentStatusInput }[] = [];
+  constructor(private readonly failOn?: 'deployment' | 'status') {}
+  async createDeployment(input: CreateGitHubDeploymentInput) {
+    if (this.failOn === 'deployment')
+      throw new Error('GitHub API POST /repos/{owner}/{repo}/deployments failed with HTTP 403');
+    this.deployments.push(input);
+    return { id: 77 } as GitHubDeployment;
+  }
+  async createDeploymentStatus(id: number, input: CreateGitHubDeploymentStatusInput) {
+    if (this.failOn === 'status') throw new Error('HTTP 502');
+    this.statuses.push({ id, input });
+    return {} as GitHubDeploymentStatus;
+  }
+}
+
+const RUN_ENV = {
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_RUN_ID: '4242',
+  GITHUB_SHA: SHA,
+  GITHUB_SERVER_URL: 'https://github.com'
+};
+const API_IMAGE = `ghcr.io/acme/api@sha256:${'c'.repeat(64)}`;
+const recordInputs = {
+  ...workflowInputs,
+  'record-environment': 'production',
+  'record-images': `api=${API_IMAGE}`,
+  'record-alembic-head': 'ae1027a6acf',
+  'github-token': 'ghs_recordtoken'
+};
+
+describe('the deploy record', () => {
+  it('records the verified deploy: payload, ref = sha, in_progress then success', async () => {
+    const { http, clock } = setup(service());
+    const github = new RecordingGitHub();
+    const fake = fakeContext(runnerInputs(recordInputs));
+    await run(fake.context, { http, clock, github: github as unknown as GitHubClient, env: RUN_ENV });
+    expect(github.deployments).toEqual([
+      {
+        ref: SHA,
+        environment: 'production',
+        description: 'verified by health-gate: v1.4.0 at 0123456',
+        autoMerge: false,
+        requiredContexts: [],
+        productionEnvironment: true,
+        payload: {
+          schema: 'deploy-record/v1',
+          version: 'v1.4.0',
+          sha: SHA,
+          images: { api: API_IMAGE },
+          alembic_head: 'ae1027a6acf',
+          run_url: 'https://github.com/acme/shop/actions/runs/4242'
+        }
+      }
+    ]);
+    // The URL leaves the runner without its user info.
+    const links = {
+      environmentUrl: 'https://staging-api.example.com',
+      logUrl: 'https://github.com/acme/shop/actions/runs/4242'
+    };
+    expect(github.statuses).toEqual([
+      { id: 77, input: { state: 'in_progress', ...links } },
+      {
+        id: 77,
+        input: { state: 'success', description: 'verified by health-gate: v1.4.0 at 0123456', ...links }
+      }
+    ]);
+    expect(fake.outputs['deployment-id']).toBe('77');
+    expect(fake.summaries[0]).toContain('### Deploy record ✅ deployment #77 of production: success');
+    expect(fake.secrets).toContain('ghs_recordtoken');
+  });
+
+  it('records a failed gate as failure, and fails with the gate’s verdict', async () => {
+    const { http, clock } = setup(service({ ready: redisDown }));
+    const github = new RecordingGitHub();
+    const fake = fakeContext(runnerInputs({ ...recordInputs, retries: '2' }));
+    const error = await run(fake.context, {
+      http,
+      clock,
+      github: github as unknown as GitHubClient,
+      env: RUN_ENV
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VerdictFailure);
+    expect((error as Error).message).toMatch(/^Unhealthy/);
+    expect(github.statuses.map((s) => s.input.state)).toEqual(['in_progress', 'failure']);
+    expect(fake.outputs).toMatchObject({ healthy: 'false', 'deployment-id': '77' });
+  });
+
+  it.each(['deployment', 'status'] as const)(
+    'fails a passed gate clearly when the record cannot be written (%s)',
+    async (failOn) => {
+      const { http, clock } = setup(service());
+      const fake = fakeContext(runnerInputs(recordInputs));
+      const error = await run(fake.context, {
+        http,
+        clock,
+        github: new RecordingGitHub(failOn) as unknown as GitHubClient,
+        env: RUN_ENV
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(VerdictFailure);
+      expect((error as Error).message).toMatch(
+        /^the service is healthy, but the deploy record was not written to GitHub \(.+\): a rollback of production would not find v1\.4\.0/
+      );
+      expect(fake.outputs).toMatchObject({ healthy: 'true', 'deployment-id': '' });
+      expect(fake.summaries[0]).toContain('### Deploy record ❌ not written to production');
+    }
+  );
+
+  it.each([
+    [{ 'expected-version': '' }, RUN_ENV, 'record-version'],
+    [{ 'expected-sha': '' }, { ...RUN_ENV, GITHUB_SHA: '' }, 'record-sha'],
+    [{}, { ...RUN_ENV, GITHUB_SHA: 'f'.repeat(40) }, 'record-sha'],
+    [{ 'github-token': '' }, RUN_ENV, 'github-token'],
+    [{}, { ...RUN_ENV, GITHUB_REPOSITORY: '' }, 'record-environment']
+  ])('refuses %j with %j before any probe, naming %s', async (given, env, input) => {
+    const { http, clock } = setup(service());
+    const fake = fakeContext(runnerInputs({ ...recordInputs, ...given }));
+    const error = await run(fake.context, {
+      http,
+      clock,
+      github: new RecordingGitHub() as unknown as GitHubClient,
+      env
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems.map((p) => p.input)).toEqual([input]);
+    expect(http.requests).toEqual([]);
+  });
+
+  it('takes the full expected-sha, or GITHUB_SHA when expected-sha is its prefix', () => {
+    const read = (given: Record<string, string>, env: Record<string, string>) =>
+      toDeployRecordPlan(
+        readHealthGateInputs(
+          (name) => runnerInputs({ ...recordInputs, ...given })[name] ?? '',
+          () => {}
+        ),
+        env
+      )!.record.sha;
+    expect(read({ 'expected-sha': SHA }, { ...RUN_ENV, GITHUB_SHA: 'f'.repeat(40) })).toBe(SHA);
+    expect(read({}, RUN_ENV)).toBe(SHA);
+    expect(read({ 'record-sha': 'e'.repeat(40) }, RUN_ENV)).toBe('e'.repeat(40));
   });
 });

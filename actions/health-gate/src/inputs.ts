@@ -13,6 +13,9 @@ import {
   httpUrl,
   integer,
   parseSmokeLine,
+  IMAGE_REFERENCE_HINT,
+  isAlembicRevision,
+  parseImageLines,
   readInputs,
   splitLines,
   splitList,
@@ -34,6 +37,13 @@ const smokeChecks = z.string().transform((value, ctx): SmokeCheck[] => {
       });
   });
   return checks;
+});
+
+const imageLines = z.string().transform((value, ctx): Record<string, string> => {
+  const { images, problems } = parseImageLines(splitLines(value));
+  if (problems.length > 0)
+    ctx.addIssue({ code: 'custom', message: `${IMAGE_REFERENCE_HINT} (${problems.join('; ')})` });
+  return images;
 });
 
 const version = z.string().regex(/^[^\s]{1,128}$/, 'a version without spaces, such as 1.4.0 or v1.4.0-rc.1');
@@ -81,7 +91,27 @@ export const healthGateSchema = z
     'watch-paths': pathList.optional(),
     'watch-interval': duration({ min: 1000, max: 3_600_000 }).prefault('30s'),
     'watch-max-error-rate': decimal({ min: 0, max: 100 }).prefault('1'),
-    'watch-rps': decimal({ min: 0.1, max: 100 }).prefault('5')
+    'watch-rps': decimal({ min: 0.1, max: 100 }).prefault('5'),
+
+    // The deploy record: written to GitHub once the gate decided (see README "Deploy record").
+    'record-environment': z
+      .string()
+      .regex(/^[^\s/][^\n\r]{0,254}$/, 'a GitHub environment name such as production (one line)')
+      .optional(),
+    'record-version': version.optional(),
+    'record-sha': z
+      .string()
+      .regex(/^[0-9a-fA-F]{40}$/, 'the full commit sha deployed: 40 hexadecimal characters')
+      .optional(),
+    'record-images': imageLines.optional(),
+    'record-alembic-head': z
+      .string()
+      .refine(isAlembicRevision, 'an alembic revision id such as ae1027a6acf')
+      .optional(),
+    'github-token': z
+      .string()
+      .regex(/^[^\r\n]+$/, 'a token on one line')
+      .optional()
   })
   .superRefine((values, ctx) => {
     checkWatchInputs(values, ctx);
@@ -136,13 +166,13 @@ function wholeSeconds(ms: number): number {
 
 export type HealthGateInputs = z.output<typeof healthGateSchema>;
 
-/** Reads and validates every input, masking header values and URL credentials first. */
+/** Reads and validates every input, masking header values, URL credentials and the token first. */
 export function readHealthGateInputs(
   getInput: (name: string) => string,
   setSecret: (value: string) => void
 ): HealthGateInputs {
   return readInputs(healthGateSchema, getInput, {
     setSecret,
-    secrets: { headers: headerSecretValues, url: urlCredentials }
+    secrets: { headers: headerSecretValues, url: urlCredentials, 'github-token': 'whole' }
   });
 }

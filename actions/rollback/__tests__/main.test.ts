@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MemoryLogger, VerdictFailure, type ActionContext } from '@deploy-actions/core';
+import { MemoryLogger, VerdictFailure, readGitHubRunContext, type ActionContext } from '@deploy-actions/core';
 import { readRollbackInputs } from '../src/inputs.ts';
 import { run, toHealthConfig, toRollbackConfig } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
@@ -118,6 +118,17 @@ describe('rollback main', () => {
     expect(annotations).toEqual([
       'warning: prometheus-url given without recovery-window: the error rate is not watched after the rollback'
     ]);
+  });
+
+  it('says who rolled back what when no reason is given', () => {
+    const run = readGitHubRunContext({ GITHUB_REPOSITORY: 'octo/shop', GITHUB_ACTOR: 'alice' });
+    expect(
+      toRollbackConfig(read({ environment: 'production', 'create-incident': 'false' }), run).reason
+    ).toBe('rollback of production by alice');
+    expect(
+      toRollbackConfig(read({ environment: 'production', reason: 'p99 up', 'create-incident': 'false' }), run)
+        .reason
+    ).toBe('p99 up');
   });
 
   it('maps the downgrade and the recovery watch, the probe measuring the stable track only', () => {

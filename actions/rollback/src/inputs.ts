@@ -54,7 +54,7 @@ export const rollbackSchema = z
       .string()
       .regex(/^[^\s/][^\n\r]{0,254}$/, 'a GitHub environment name such as production (one line)'),
     version: version.optional(),
-    reason: z.string().max(1000, 'a reason of at most 1000 characters'),
+    reason: z.string().max(1000, 'a reason of at most 1000 characters').optional(),
     ...trafficRouterInputs,
     // Rollback moves traffic only when a router is given.
     router: oneOf(ROUTER_TYPES).optional(),

@@ -109,7 +109,7 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
   return {
     environment: inputs.environment,
     ...(inputs.version !== undefined ? { version: inputs.version } : {}),
-    reason: inputs.reason,
+    reason: inputs.reason ?? `rollback of ${inputs.environment} by ${run?.actor ?? 'unknown'}`,
     ...(router ? { router } : {}),
     ...(inputs['redeploy-command']
       ? { redeploy: { argv: inputs['redeploy-command'], timeoutMs: inputs['command-timeout'] } }

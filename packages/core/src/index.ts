@@ -14,6 +14,7 @@ export * from './stats/percentiles.ts';
 export * from './summary/markdown.ts';
 export * from './summary/health-gate.ts';
 export * from './summary/rollback.ts';
+export * from './summary/deploy-record.ts';
 export * from './health/responses.ts';
 export * from './health/probe.ts';
 export * from './health/gate.ts';

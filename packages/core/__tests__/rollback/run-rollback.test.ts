@@ -10,6 +10,7 @@ import type {
   GitHubDeploymentStatus
 } from '../../src/github/client.ts';
 import type { HealthGateConfig } from '../../src/health/run-health-gate.ts';
+import { buildDeployRecord, parseDeployRecord } from '../../src/github/deploy-record.ts';
 import { MemoryLogger } from '../../src/logger.ts';
 import type { MetricProvider } from '../../src/providers/metrics/provider.ts';
 import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
@@ -232,6 +233,8 @@ describe('runRollback', () => {
     expect(exec.calls[0]!.options.env).toEqual({
       ROLLBACK_VERSION: '1.4.0',
       ROLLBACK_SHA: SHA_GOOD,
+      ROLLBACK_IMAGES: '',
+      ROLLBACK_ALEMBIC_HEAD: '',
       ENVIRONMENT: 'production'
     });
     expect(github!.statusWrites[0]).toMatchObject({ id: 4, input: { state: 'failure' } });
@@ -249,6 +252,30 @@ describe('runRollback', () => {
     expect(report.incidentUrl).toBe('https://github.com/octo/shop/issues/7');
     expect(report.healthy).toBe(true);
     expect(JSON.stringify(report)).not.toContain('SECRET-PATH');
+  });
+
+  it('hands the deploy record to the redeploy command and records it again on its own deployment', async () => {
+    const github = history();
+    const record = buildDeployRecord({
+      version: '1.4.0',
+      sha: SHA_GOOD,
+      images: { api: `ghcr.io/octo/api@sha256:${'1'.repeat(64)}` },
+      alembicHead: 'ae1027a6acf',
+      runUrl: 'https://github.com/octo/shop/actions/runs/2'
+    });
+    github.deployments.find((d) => d.id === 2)!.payload = record;
+    const { deps, exec } = setup({ github });
+    const report = await runRollback(base, deps);
+    expect(report.target).toMatchObject({ version: '1.4.0', sha: SHA_GOOD, record });
+    expect(exec.calls[0]!.options.env).toMatchObject({
+      ROLLBACK_VERSION: '1.4.0',
+      ROLLBACK_SHA: SHA_GOOD,
+      ROLLBACK_IMAGES: JSON.stringify(record.images),
+      ROLLBACK_ALEMBIC_HEAD: 'ae1027a6acf'
+    });
+    const payload = github.created[0]!.payload;
+    expect(payload).toEqual({ ...record, run_url: base.runUrl, rollback: true });
+    expect(parseDeployRecord(payload)).toEqual({ ...record, run_url: base.runUrl });
   });
 
   it('uses the given version, finding its sha in the history', async () => {

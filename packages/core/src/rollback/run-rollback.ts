@@ -7,7 +7,8 @@
 import type { Clock } from '../clock.ts';
 import { errorMessage } from '../errors.ts';
 import { describeExecResult, succeeded, type Exec } from '../exec/exec.ts';
-import type { GitHubClient, GitHubDeployment } from '../github/client.ts';
+import type { GitHubClient } from '../github/client.ts';
+import { buildDeployRecord } from '../github/deploy-record.ts';
 import { runHealthGate, type HealthGateConfig } from '../health/run-health-gate.ts';
 import type { HealthGateReport } from '../health/report.ts';
 import type { HttpClient } from '../http/client.ts';
@@ -26,6 +27,7 @@ import { sendNotification, type NotificationResult } from './send-notification.t
 import { StepRecorder, type StepRecord } from './sequence.ts';
 import {
   chooseRollbackTarget,
+  toDeploymentRecord,
   type DeploymentRecord,
   type DeploymentState,
   type RollbackTarget
@@ -90,15 +92,6 @@ export interface RollbackReport {
   nextSteps: string[];
 }
 
-function versionOf(deployment: GitHubDeployment): string {
-  const payload = deployment.payload;
-  if (payload && typeof payload === 'object' && 'version' in payload) {
-    const version = (payload as { version?: unknown }).version;
-    if (typeof version === 'string' && version !== '') return version;
-  }
-  return deployment.ref;
-}
-
 /** Reads the environment's recent deployments with their statuses, as chooseRollbackTarget takes them. */
 export async function readDeploymentHistory(
   github: GitHubClient,
@@ -106,17 +99,15 @@ export async function readDeploymentHistory(
 ): Promise<DeploymentRecord[]> {
   const deployments = (await github.listDeployments({ environment })).slice(0, HISTORY_LIMIT);
   return Promise.all(
-    deployments.map(async (d) => ({
-      id: d.id,
-      sha: d.sha,
-      ref: d.ref,
-      version: versionOf(d),
-      createdAt: d.createdAt,
-      statuses: (await github.listDeploymentStatuses(d.id)).map((s) => ({
-        state: s.state as DeploymentState,
-        createdAt: s.createdAt
-      }))
-    }))
+    deployments.map(async (d) =>
+      toDeploymentRecord(
+        d,
+        (await github.listDeploymentStatuses(d.id)).map((s) => ({
+          state: s.state as DeploymentState,
+          createdAt: s.createdAt
+        }))
+      )
+    )
   );
 }
 
@@ -180,6 +171,9 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
         env: {
           ROLLBACK_VERSION: target.version,
           ROLLBACK_SHA: target.sha ?? '',
+          // What the deploy recorded, exactly: empty when the target has no deploy record.
+          ROLLBACK_IMAGES: target.record ? JSON.stringify(target.record.images) : '',
+          ROLLBACK_ALEMBIC_HEAD: target.record?.alembic_head ?? '',
           ENVIRONMENT: config.environment
         },
         timeoutMs: redeploy.timeoutMs
@@ -251,7 +245,7 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
         description: `rollback to ${restored.version}`.slice(0, 140),
         autoMerge: false,
         requiredContexts: [],
-        payload: { version: restored.version, rollback: true }
+        payload: restoredPayload(restored, config.runUrl)
       });
       restoredDeploymentId = deployment.id;
       await github.createDeploymentStatus(deployment.id, {
@@ -374,6 +368,26 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     ...(restoredDeploymentId !== undefined ? { restoredDeploymentId } : {}),
     steps: steps.steps,
     nextSteps: nextSteps(steps.steps, succeededAll)
+  };
+}
+
+/**
+ * The payload of the rollback's own deployment: a deploy record of what was restored, so that a
+ * second rollback finds it like any deploy (marked `rollback: true`, which the record ignores). A
+ * target without a full sha cannot be a record: it keeps the version only.
+ */
+function restoredPayload(target: RollbackTarget, runUrl: string | undefined): Record<string, unknown> {
+  if (target.sha === undefined || !/^[0-9a-f]{40}$/i.test(target.sha))
+    return { version: target.version, rollback: true };
+  return {
+    ...buildDeployRecord({
+      version: target.version,
+      sha: target.sha,
+      images: target.record?.images ?? {},
+      ...(target.record?.alembic_head ? { alembicHead: target.record.alembic_head } : {}),
+      ...(runUrl ? { runUrl } : {})
+    }),
+    rollback: true
   };
 }
 
