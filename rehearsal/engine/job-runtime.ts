@@ -1,0 +1,75 @@
+/**
+ * The state of one running job that its steps read and change: the env context (workflow + job
+ * env, then what steps add through GITHUB_ENV), PATH additions, the `steps` context, whether a
+ * step failed or the job ran out of time, the post steps to run at the end, and the job's result
+ * being filled in (log, summaries, annotations).
+ */
+import type { Scope } from './expressions.ts';
+import type { RunContext } from './run-context.ts';
+import type { JobResult, Outcome } from './types.ts';
+
+export interface StepState {
+  outputs: Record<string, string>;
+  outcome: Outcome;
+  conclusion: Outcome;
+}
+
+/** A `runs.post` of one of this repo's actions, run when the job ends. */
+export interface PostStep {
+  name: string;
+  /** `runs.post-if` (default `always()`). */
+  condition: string;
+  script: string;
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export interface JobRuntime {
+  run: RunContext;
+  /** The workflow file the job is in. */
+  file: string;
+  /** The job's key (GITHUB_JOB). */
+  jobKey: string;
+  workspace: string;
+  runnerTemp: string;
+  /** Contexts that do not change during the job (github, inputs, vars, secrets, needs, runner). */
+  contexts: Record<string, unknown>;
+  /** `job` context (status, services). */
+  jobContext: { status: Outcome; services: Record<string, { ports: Readonly<Record<string, string>> }> };
+  env: Record<string, string>;
+  extraPath: string[];
+  defaults: { shell?: string; workingDirectory?: string };
+  steps: Record<string, StepState>;
+  failed: boolean;
+  /** Set when the job's timeout-minutes ran out. */
+  cancelled: boolean;
+  deadline: number;
+  posts: PostStep[];
+  result: JobResult;
+}
+
+/** The scope for expressions inside a step (`if:`, `env:`, `with:`, `run:`), status functions included. */
+export function stepScope(rt: JobRuntime): Scope {
+  return {
+    file: rt.file,
+    contexts: {
+      ...rt.contexts,
+      env: rt.env,
+      steps: rt.steps,
+      job: { ...rt.jobContext, status: rt.cancelled ? 'cancelled' : rt.failed ? 'failure' : 'success' }
+    },
+    status: {
+      success: () => !rt.failed && !rt.cancelled,
+      failure: () => rt.failed,
+      cancelled: () => rt.cancelled
+    },
+    workspace: rt.workspace
+  };
+}
+
+/** Logs one line of the job (already masked by whoever produced it; masked again to be sure). */
+export function jobLog(rt: JobRuntime, step: string, line: string): void {
+  const masked = rt.run.masker.mask(line);
+  rt.result.log.push(`${step}: ${masked}`);
+  rt.run.log(`[${rt.result.id}] ${step}: ${masked}`);
+}
