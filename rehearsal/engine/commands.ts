@@ -99,10 +99,13 @@ export class CommandReader {
   private pending = '';
   private stopToken: string | undefined;
 
-  constructor(
-    private readonly masker: Masker,
-    private readonly emit: (line: string) => void
-  ) {}
+  private readonly masker: Masker;
+  private readonly emit: (line: string) => void;
+
+  constructor(masker: Masker, emit: (line: string) => void) {
+    this.masker = masker;
+    this.emit = emit;
+  }
 
   write(chunk: string): void {
     // A chunk may end between the \r and the \n of one line end: hold a trailing \r back.

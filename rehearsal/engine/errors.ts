@@ -29,3 +29,11 @@ export function formatLocation(at: Location): string {
 export function refuse(file: string, token: TemplateToken | undefined, message: string): RehearsalError {
   return new RehearsalError(`${formatLocation(locate(file, token))}: ${message}`);
 }
+
+/**
+ * The message of anything thrown. (packages/core has the same helper, but its errors.ts uses
+ * TypeScript syntax that Node's type stripping cannot run, and the rehearsal runs that way.)
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -16,8 +16,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { errorMessage } from '../../packages/core/src/errors.ts';
-import { refuse } from './errors.ts';
+import { errorMessage, refuse } from './errors.ts';
 
 /** What `success()`, `failure()` and `cancelled()` answer where they are evaluated. */
 export interface StatusFunctions {

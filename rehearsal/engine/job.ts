@@ -9,10 +9,9 @@ import { isMapping } from '@actions/workflow-parser';
 import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '../../packages/core/src/errors.ts';
 import type { DeploymentRecord } from '../../action-tests/fakes/github/state.ts';
 import { finishDeployment, startDeployment } from './environment.ts';
-import { refuse, RehearsalError } from './errors.ts';
+import { errorMessage, refuse, RehearsalError } from './errors.ts';
 import {
   asText,
   evaluateCondition,
