@@ -30,7 +30,9 @@ import {
   type RehearsalEvent,
   type RehearsalResult,
   type RehearsalWorld,
-  type RehearseOptions
+  type RehearseOptions,
+  type StandIn,
+  type StepContext
 } from '../rehearsal/engine/index.ts';
 
 const SHA = '6dcb09b5b57875f334f61aebed695e2e4193db5e';
@@ -55,7 +57,19 @@ const world: RehearsalWorld = {
         step.setOutput('ref', step.env.GITHUB_REF ?? '');
         step.log(`fetch-depth ${step.inputs['fetch-depth']}`);
       }
-    }
+    },
+    {
+      uses: 'actions/cache',
+      description: 'restores and saves a cache; here: records its key',
+      inputs: ['key'],
+      run: async (step) => {
+        step.setOutput('cache-hit', 'false');
+      },
+      // Like the world's stand-in for actions/cache: a post step that saves when the job passed.
+      post: async (step: StepContext) => {
+        step.log(`saving cache ${step.inputs.key}`);
+      }
+    } as StandIn
   ],
   startService: async (id, spec) => {
     const server = net.createServer((socket) => socket.end());
@@ -449,5 +463,40 @@ describe('what the rehearsal cannot run fails it, with the file and line', () =>
     expect(await refusalOf('set-output.yml', ['      - run: echo "::set-output name=x::1"'])).toMatch(
       /^\.github\/workflows\/set-output\.yml:6:\d+: the deprecated ::set-output:: command is refused/
     );
+  });
+});
+
+describe("a stand-in's post step", () => {
+  const workflow = (last: string) =>
+    writeWorkflow(
+      'cache.yml',
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - uses: actions/cache@v4',
+        '        with:',
+        "          key: deps-${{ hashFiles('none') }}x",
+        `      - run: ${last}`,
+        ''
+      ].join('\n')
+    );
+
+  it('runs at the end of a successful job with the same inputs, and not after a failure', async () => {
+    const passed = await run(workflow('echo ok'), { name: 'push' });
+    expect(job(passed, 'a').steps.map((s) => `${s.name}:${s.outcome}`)).toEqual([
+      'Run actions/cache@v4:success',
+      'Run echo ok:success',
+      'Post Run actions/cache@v4:success'
+    ]);
+    expect(logOf(passed)).toContain('Post Run actions/cache@v4: saving cache deps-x');
+    const failed = await run(workflow('exit 1'), { name: 'push' });
+    expect(job(failed, 'a').steps.map((s) => `${s.name}:${s.outcome}`)).toEqual([
+      'Run actions/cache@v4:success',
+      'Run exit 1:failure',
+      'Post Run actions/cache@v4:skipped'
+    ]);
   });
 });

@@ -14,14 +14,16 @@ export interface StepState {
   conclusion: Outcome;
 }
 
-/** A `runs.post` of one of this repo's actions, run when the job ends. */
+/**
+ * A post step, run when the job ends, last registered first: `runs.post` of one of this repo's
+ * actions, or the post of a stand-in whose real action has one.
+ */
 export interface PostStep {
   name: string;
-  /** `runs.post-if` (default `always()`). */
+  /** `runs.post-if` (default `always()`), or `success()` for a stand-in's post. */
   condition: string;
-  script: string;
-  env: Record<string, string>;
-  cwd: string;
+  /** Runs it; resolves whether it passed (and why not). */
+  run(timeoutMs: number): Promise<{ ok: boolean; why?: string }>;
 }
 
 export interface JobRuntime {

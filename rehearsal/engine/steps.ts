@@ -9,9 +9,8 @@ import { isBasicExpression } from '@actions/workflow-parser';
 import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '../../packages/core/src/errors.ts';
 import { CommandReader, parseFileCommands, parsePathFile, RefusedCommand } from './commands.ts';
-import { refuse, RehearsalError } from './errors.ts';
+import { errorMessage, refuse, RehearsalError } from './errors.ts';
 import {
   conditionHolds,
   evaluateCondition,
@@ -22,9 +21,9 @@ import {
 } from './expressions.ts';
 import { jobLog, stepScope, type JobRuntime } from './job-runtime.ts';
 import { prepareOurAction, resolveOurAction } from './our-action.ts';
-import { runProcess } from './process.ts';
+import { runProcess, type ProcessRun } from './process.ts';
 import { node24, runnerEnv } from './run-context.ts';
-import type { StepContext } from './stand-in.ts';
+import type { StandIn, StepContext } from './stand-in.ts';
 import { child, entries, literalText, refuseUnknownKeys } from './tokens.ts';
 import type { Outcome, StepResult } from './types.ts';
 
@@ -178,8 +177,29 @@ async function runScript(
   const reader = new CommandReader(rt.run.masker, (line) => jobLog(rt, name, line));
   const result = await runProcess(program, args, { env, cwd, timeoutMs, reader });
   rt.result.annotations.push(...reader.annotations);
+  return exitOutcome(result);
+}
+
+/** A process's end as a step's: exit code 0 passes; a timeout or another code fails. */
+function exitOutcome(result: ProcessRun): { ok: boolean; why?: string } {
   if (result.timedOut) return { ok: false, why: 'timed out' };
   return result.exitCode === 0 ? { ok: true } : { ok: false, why: `exit code ${String(result.exitCode)}` };
+}
+
+/** A stand-in's promise, failed when `timeoutMs` passes first. */
+async function withinTime(work: Promise<void>, timeoutMs: number): Promise<{ ok: boolean; why?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>(
+    (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))
+  );
+  try {
+    const finished = await Promise.race([work.then(() => 'done' as const), timeout]);
+    return finished === 'timeout' ? { ok: false, why: 'timed out' } : { ok: true };
+  } catch (error) {
+    return { ok: false, why: errorMessage(error) };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Runs a stand-in through the StepContext interface; its effects land where the files' would. */
@@ -216,30 +236,38 @@ async function runStandIn(
     inputs[entry.key] = evaluateText(entry.value, scope);
   }
   jobLog(rt, name, `stand-in: ${standIn.description}`);
-  const context: StepContext = {
+  const contextFor = (logName: string, sink: StepEffects): StepContext => ({
     inputs,
     env,
     workspace: rt.workspace,
     runnerTemp: rt.runnerTemp,
     runDir: rt.run.runDir,
-    setOutput: (key, value) => void (effects.outputs[key] = value),
-    exportVariable: (key, value) => void (effects.env[key] = value),
-    addPath: (dir) => void effects.path.unshift(dir),
-    appendSummary: (markdown) => void (effects.summary += markdown),
-    log: (line) => jobLog(rt, name, line)
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>(
-    (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs))
-  );
-  try {
-    const finished = await Promise.race([standIn.run(context).then(() => 'done' as const), timeout]);
-    return finished === 'timeout' ? { ok: false, why: 'timed out' } : { ok: true };
-  } catch (error) {
-    return { ok: false, why: errorMessage(error) };
-  } finally {
-    clearTimeout(timer);
+    setOutput: (key, value) => void (sink.outputs[key] = value),
+    exportVariable: (key, value) => void (sink.env[key] = value),
+    addPath: (dir) => void sink.path.unshift(dir),
+    appendSummary: (markdown) => void (sink.summary += markdown),
+    log: (line) => jobLog(rt, logName, line)
+  });
+  // A stand-in for an action with a post step (actions/cache saves at the end of a successful
+  // job) has `post`, run with the same inputs, like the real action's post-if: success().
+  const post = (standIn as StandIn & { post?: (step: StepContext) => Promise<void> }).post;
+  if (post) {
+    const postName = `Post ${name}`;
+    rt.posts.push({
+      name: postName,
+      condition: 'success()',
+      run: async (postTimeoutMs) => {
+        const postEffects: StepEffects = { outputs: {}, env: {}, path: [], summary: '' };
+        const outcome = await withinTime(
+          post.call(standIn, contextFor(postName, postEffects)),
+          postTimeoutMs
+        );
+        applyEffects(rt, postEffects);
+        return outcome;
+      }
+    });
   }
+  return withinTime(standIn.run(contextFor(name, effects)), timeoutMs);
 }
 
 async function runOurAction(
@@ -279,16 +307,27 @@ async function runOurAction(
   if (action.post) {
     const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'), 'GITHUB_STATE');
     const stateEnv = Object.fromEntries(Object.entries(state).map(([key, value]) => [`STATE_${key}`, value]));
+    const script = action.post;
+    const postName = `Post ${name}`;
     rt.posts.push({
-      name: `Post ${name}`,
+      name: postName,
       condition: action.postIf,
-      script: action.post,
-      env: { ...actionEnv, ...stateEnv },
-      cwd: rt.workspace
+      run: async (postTimeoutMs) => {
+        const postFiles = createStepFiles(rt, `post-${rt.posts.length}-${stepId}`);
+        const postReader = new CommandReader(rt.run.masker, (line) => jobLog(rt, postName, line));
+        const ran = await runProcess(node24, [script], {
+          env: { ...actionEnv, ...stateEnv, ...postFiles },
+          cwd: rt.workspace,
+          timeoutMs: postTimeoutMs,
+          reader: postReader
+        });
+        rt.result.annotations.push(...postReader.annotations);
+        applyEffects(rt, readStepFiles(postFiles));
+        return exitOutcome(ran);
+      }
     });
   }
-  if (result.timedOut) return { ok: false, why: 'timed out' };
-  return result.exitCode === 0 ? { ok: true } : { ok: false, why: `exit code ${String(result.exitCode)}` };
+  return exitOutcome(result);
 }
 
 function record(rt: JobRuntime, result: StepResult, id: string | undefined): void {
@@ -379,43 +418,32 @@ export async function runStep(rt: JobRuntime, step: MappingToken, index: number)
   );
 }
 
-/** Runs the registered post steps, last registered first, each under its post-if. */
+/** Runs the registered post steps, last registered first, each under its condition. */
 export async function runPostSteps(rt: JobRuntime, graceMs: number): Promise<void> {
   for (const post of [...rt.posts].reverse()) {
     const started = Date.now();
-    const scope = stepScope(rt);
     const base = { name: post.name, id: post.name, outputs: {}, post: true };
-    if (!conditionHolds(post.condition, scope, undefined)) {
+    if (!conditionHolds(post.condition, stepScope(rt), undefined)) {
       rt.result.steps.push({ ...base, outcome: 'skipped', conclusion: 'skipped', durationMs: 0 });
       continue;
     }
-    const files = createStepFiles(rt, `post-${rt.result.steps.length}`);
-    const reader = new CommandReader(rt.run.masker, (line) => jobLog(rt, post.name, line));
-    let outcome: Outcome = 'failure';
-    let why: string | undefined;
+    let outcome: { ok: boolean; why?: string };
     try {
-      const result = await runProcess(node24, [post.script], {
-        env: { ...post.env, ...files },
-        cwd: post.cwd,
-        timeoutMs: Math.max(graceMs, rt.deadline - Date.now()),
-        reader
-      });
-      applyEffects(rt, readStepFiles(files));
-      outcome = result.exitCode === 0 && !result.timedOut ? 'success' : 'failure';
-      if (outcome === 'failure') why = result.timedOut ? 'timed out' : `exit code ${String(result.exitCode)}`;
+      outcome = await post.run(Math.max(graceMs, rt.deadline - Date.now()));
     } catch (error) {
       if (error instanceof RefusedCommand) throw new RehearsalError(`${post.name}: ${error.message}`);
-      why = errorMessage(error);
+      outcome = { ok: false, why: errorMessage(error) };
     }
-    rt.result.annotations.push(...reader.annotations);
-    jobLog(rt, post.name, `■ ${outcome}${why ? ` (${why})` : ''}`);
+    const result: Outcome = outcome.ok ? 'success' : 'failure';
+    const why = outcome.why === undefined ? undefined : rt.run.masker.mask(outcome.why);
+    jobLog(rt, post.name, `■ ${result}${why ? ` (${why})` : ''}`);
     rt.result.steps.push({
       ...base,
-      outcome,
-      conclusion: outcome,
+      outcome: result,
+      conclusion: result,
       durationMs: Date.now() - started,
       error: why
     });
-    if (outcome === 'failure') rt.failed = true;
+    if (!outcome.ok) rt.failed = true;
   }
 }
