@@ -17,6 +17,7 @@ import {
   symlinkSync,
   writeFileSync
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -498,5 +499,30 @@ describe("a stand-in's post step", () => {
       'Run exit 1:failure',
       'Post Run actions/cache@v4:skipped'
     ]);
+  });
+});
+
+describe('npm run rehearse', () => {
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'rehearse.mjs'), '--skip-setup', ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' }
+    });
+
+  it('--help lists the scenarios and says jobs run one at a time', () => {
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('engine-smoke');
+    expect(help.stdout).toContain('jobs one at a time in needs order');
+  });
+
+  it('a bad command line exits 2 and says what is wrong', () => {
+    const bad = cli(['--workflow', 'x.yml', '--input', 'a=b']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('rehearse: --input is for --event workflow_dispatch');
+    expect(cli(['--event', 'pull_request']).stderr).toContain(
+      '--event must be push or workflow_dispatch, not pull_request'
+    );
   });
 });
