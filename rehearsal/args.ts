@@ -14,6 +14,8 @@ export type RehearseArgs =
       event: 'push' | 'workflow_dispatch';
       branch?: string;
       inputs: Record<string, string>;
+      vars: Record<string, string>;
+      secrets: Record<string, string>;
     };
 
 /** A command line the rehearsal does not understand; the message says what is wrong. */
@@ -35,6 +37,8 @@ Options:
   --event EVENT         with --workflow: push (default) or workflow_dispatch
   --branch NAME         with --workflow: the branch pushed or dispatched on (default main)
   --input NAME=VALUE    with --workflow: a workflow_dispatch input (repeatable)
+  --var NAME=VALUE      with --workflow: a value of the vars context (repeatable)
+  --secret NAME=VALUE   with --workflow: a secret (repeatable; masked in the output)
   --skip-setup          do not check or install the npm and Debian packages first
   --help                show this text
 
@@ -53,6 +57,13 @@ export function parseRehearseArgs(argv: readonly string[], cwd: string, repoRoot
   let event: 'push' | 'workflow_dispatch' = 'push';
   let branch: string | undefined;
   const inputs: Record<string, string> = {};
+  const vars: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  const pairInto = (target: Record<string, string>, option: string, pair: string) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`${option} needs NAME=VALUE, not ${pair}`);
+    target[pair.slice(0, at)] = pair.slice(at + 1);
+  };
   const value = (i: number, option: string): string => {
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) throw new UsageError(`${option} needs a value`);
@@ -71,12 +82,10 @@ export function parseRehearseArgs(argv: readonly string[], cwd: string, repoRoot
         throw new UsageError(`--event must be push or workflow_dispatch, not ${name}`);
       }
       event = name;
-    } else if (arg === '--input') {
-      const pair = value(i++, arg);
-      const at = pair.indexOf('=');
-      if (at <= 0) throw new UsageError(`--input needs NAME=VALUE, not ${pair}`);
-      inputs[pair.slice(0, at)] = pair.slice(at + 1);
-    } else throw new UsageError(`unknown option ${arg}`);
+    } else if (arg === '--input') pairInto(inputs, arg, value(i++, arg));
+    else if (arg === '--var') pairInto(vars, arg, value(i++, arg));
+    else if (arg === '--secret') pairInto(secrets, arg, value(i++, arg));
+    else throw new UsageError(`unknown option ${arg}`);
   }
   if (scenario !== undefined && workflow !== undefined)
     throw new UsageError('give --scenario or --workflow, not both');
@@ -85,5 +94,5 @@ export function parseRehearseArgs(argv: readonly string[], cwd: string, repoRoot
   if (Object.keys(inputs).length > 0 && event !== 'workflow_dispatch') {
     throw new UsageError('--input is for --event workflow_dispatch');
   }
-  return { kind: 'workflow', workflow, event, branch, inputs };
+  return { kind: 'workflow', workflow, event, branch, inputs, vars, secrets };
 }

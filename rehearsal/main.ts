@@ -5,6 +5,7 @@
  * Exit code: 0 when the run went as meant, 1 when not, 2 for a bad command line.
  */
 import './json-imports.ts';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,7 +69,9 @@ const terminal = {
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'rehearse-'));
 const runDirs: string[] = [];
 const github = await startGitHubFake();
-github.state.setBranch('main', 'ffac537e6cbbf934b08745a378932722df287a53');
+// The run is for the repository's own HEAD, so checkout's stand-in finds the commit.
+const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+github.state.setBranch('main', head);
 
 async function stopEverything(): Promise<void> {
   for (const runDir of runDirs) await world.stopAll(runDir);
@@ -116,7 +119,9 @@ try {
       event:
         args.event === 'push'
           ? { name: 'push', branch: args.branch }
-          : { name: 'workflow_dispatch', branch: args.branch, inputs: args.inputs }
+          : { name: 'workflow_dispatch', branch: args.branch, inputs: args.inputs },
+      vars: args.vars,
+      secrets: args.secrets
     });
     outcome = { ok: result.conclusion === 'success', results: [result], problems: [] };
   }
