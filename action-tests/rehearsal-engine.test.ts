@@ -213,6 +213,7 @@ describe('the rehearsal engine runs a workflow as GitHub does', () => {
     expect(log).toContain('cr one');
     expect(log).toContain('cr three');
     expect(log).toContain('::error::not a command while stopped');
+    expect(log).toContain('coloured red and a bell\ufffd');
     expect(job(result, 'build').annotations).toEqual([
       { level: 'warning', message: 'from a CR line' },
       { level: 'error', message: 'a real error' }
@@ -524,5 +525,43 @@ describe('npm run rehearse', () => {
     expect(cli(['--event', 'pull_request']).stderr).toContain(
       '--event must be push or workflow_dispatch, not pull_request'
     );
+  });
+});
+
+describe('timeouts and continue-on-error', () => {
+  it("kills a step at its timeout-minutes; a job's continue-on-error keeps the run green", async () => {
+    const file = writeWorkflow(
+      'slow.yml',
+      [
+        'on: push',
+        'jobs:',
+        '  slow:',
+        '    runs-on: ubuntu-24.04',
+        '    continue-on-error: true',
+        '    steps:',
+        '      - run: sleep 60',
+        '        timeout-minutes: 0.02',
+        '      - if: always()',
+        '        run: echo after',
+        '  next:',
+        '    needs: slow',
+        '    if: always()',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: echo "slow was ${{ needs.slow.result }}"',
+        ''
+      ].join('\n')
+    );
+    const result = await run(file, { name: 'push' });
+    const slow = job(result, 'slow');
+    expect(slow.steps.map((s) => `${s.name}:${s.outcome}:${s.error ?? ''}`)).toEqual([
+      'Run sleep 60:failure:timed out',
+      'Run echo after:success:'
+    ]);
+    // Killed at about 1.2 s; far below the 60 s it would sleep.
+    expect(slow.steps[0]!.durationMs).toBeLessThan(30_000);
+    expect(slow.result).toBe('failure');
+    expect(logOf(result)).toContain('slow was failure');
+    expect(result.conclusion).toBe('success');
   });
 });

@@ -45,6 +45,19 @@ export function parsePathFile(text: string): string[] {
     .reverse();
 }
 
+/**
+ * A line from a step's process, made safe for a terminal: colour and cursor sequences (ANSI
+ * CSI/OSC) removed, other control characters shown as U+FFFD, tabs kept.
+ */
+export function neutralise(line: string): string {
+  /* eslint-disable no-control-regex -- matching control characters is what this does */
+  return line
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+    .replace(/\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)?/g, '')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+  /* eslint-enable no-control-regex */
+}
+
 /** Replaces every registered secret in text with `***`, longest first. */
 export class Masker {
   private readonly secrets = new Set<string>();

@@ -4,6 +4,7 @@
  * step failed or the job ran out of time, the post steps to run at the end, and the job's result
  * being filled in (log, summaries, annotations).
  */
+import { neutralise } from './commands.ts';
 import type { Scope } from './expressions.ts';
 import type { RunContext } from './run-context.ts';
 import type { JobResult, Outcome } from './types.ts';
@@ -69,9 +70,12 @@ export function stepScope(rt: JobRuntime): Scope {
   };
 }
 
-/** Logs one line of the job (already masked by whoever produced it; masked again to be sure). */
+/**
+ * Logs one line of the job: masked (again, for lines that did not come through a CommandReader)
+ * and neutralised, since it comes from a process or a stand-in and goes to a terminal.
+ */
 export function jobLog(rt: JobRuntime, step: string, line: string): void {
-  const masked = rt.run.masker.mask(line);
+  const masked = neutralise(rt.run.masker.mask(line));
   rt.result.log.push(`${step}: ${masked}`);
   rt.run.log(`[${rt.result.id}] ${step}: ${masked}`);
 }
