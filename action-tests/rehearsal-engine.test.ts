@@ -185,6 +185,7 @@ describe('the rehearsal engine runs a workflow as GitHub does', () => {
   it('layers env (workflow < job < step), applies GITHUB_ENV heredocs and PATH', () => {
     const log = logOf(result);
     expect(log).toContain('layers: step w');
+    expect(log).toContain('job build is build');
     expect(log).toContain('layer now: job');
     expect(log).toContain('multi: first|second=2|');
     expect(log).toContain('single: one');
@@ -376,6 +377,12 @@ describe('workflow_dispatch inputs', () => {
       /input environment must be one of staging, production: got 'qa'/
     );
     expect(await dispatch({ url: 'http://x', strict: 'yes' })).toMatch(/input strict is a boolean/);
+  });
+
+  it('refuses a push to a branch the branches filter leaves out', async () => {
+    expect((await run('basics.yml', { name: 'push', branch: 'feature/x' })).refusal).toMatch(
+      /^\.github\/workflows\/basics\.yml:6:\d+: a push to feature\/x does not trigger .* \(branches: main\)/
+    );
   });
 
   it('refuses an event the workflow does not run on', async () => {

@@ -43,11 +43,13 @@ Options:
   --help                show this text
 
 How it runs: jobs one at a time in needs order (no parallel jobs); status functions,
-continue-on-error, timeout-minutes (enforced), env at every level, defaults.run, shell bash or sh,
+continue-on-error, timeout-minutes (enforced), env at every level, defaults.run, shell bash or sh
+(no shell: bash -e; shell: bash adds --noprofile --norc -o pipefail, as on GitHub),
 GITHUB_OUTPUT/ENV/PATH/STATE/STEP_SUMMARY, workflow commands, masking, environment deployments,
 services, reusable workflows (inputs, secrets, outputs, nested). Not run, refused: strategy/matrix,
-container, other shells, docker:// actions, runs.pre. on: branches/paths filters are accepted, not
-evaluated. After a job's timeout its remaining steps are skipped; post steps still run.
+container, other shells, docker:// actions, runs.pre. push branches/branches-ignore filters are
+evaluated (a push they leave out is refused); paths filters are accepted, not evaluated.
+After a job's timeout its remaining steps are skipped; post steps still run.
 `;
 
 /** Parses the arguments after `npm run rehearse --`; `--workflow` resolves against `cwd`. */

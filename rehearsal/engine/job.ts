@@ -212,7 +212,14 @@ export async function runJob(
 
   const withSecrets: Scope = {
     file,
-    contexts: { ...frame.contexts, needs, env: frame.env, runner: runnerContext(runnerTemp) }
+    contexts: {
+      ...frame.contexts,
+      // The runner adds the job's own keys to the github context.
+      github: { ...(frame.contexts.github as Record<string, unknown>), job: jobKey, workspace },
+      needs,
+      env: frame.env,
+      runner: runnerContext(runnerTemp)
+    }
   };
   const timeoutToken = child(job, 'timeout-minutes');
   const timeoutMinutes = timeoutToken

@@ -13,8 +13,48 @@ import { loadWorkflow, type LoadedWorkflow } from './load.ts';
 import { createRunContext, engineRoot, type RunContext } from './run-context.ts';
 import { refuse } from './errors.ts';
 import { calledOutputs, callTrigger, onToken, runWorkflowJobs, triggersOf } from './workflow.ts';
-import { child } from './tokens.ts';
+import { asSequence, child } from './tokens.ts';
+import type { MappingToken } from '@actions/workflow-parser/templates/tokens/index';
+import picomatch from 'picomatch';
 import type { RehearsalResult, RehearseOptions } from './types.ts';
+
+/**
+ * A push to a branch that `branches` / `branches-ignore` filters out starts no run on GitHub; the
+ * rehearsal says so instead of running it. (`paths` filters are accepted: a rehearsal has no
+ * changed files to match.)
+ */
+function refuseUntriggeredPush(
+  workflow: LoadedWorkflow,
+  config: MappingToken | undefined,
+  branch: string
+): void {
+  if (!config) return;
+  for (const [key, wanted] of [
+    ['branches', true],
+    ['branches-ignore', false]
+  ] as const) {
+    const token = child(config, key);
+    if (!token) continue;
+    const patterns = [...asSequence(workflow.file, token, key)].map((item) => item.toString());
+    if (matchesBranchFilter(patterns, branch) !== wanted) {
+      throw refuse(
+        workflow.file,
+        token,
+        `a push to ${branch} does not trigger ${workflow.file} (${key}: ${patterns.join(', ')})`
+      );
+    }
+  }
+}
+
+/** GitHub's filter patterns, in order: a later `!pattern` excludes what an earlier one included. */
+export function matchesBranchFilter(patterns: readonly string[], branch: string): boolean {
+  let matched = false;
+  for (const pattern of patterns) {
+    const negated = pattern.startsWith('!');
+    if (picomatch(negated ? pattern.slice(1) : pattern, { dot: true })(branch)) matched = !negated;
+  }
+  return matched;
+}
 
 /** The trigger's inputs for the event, checked; refuses an event the workflow does not run on. */
 function triggerInputs(workflow: LoadedWorkflow, options: RehearseOptions): Record<string, InputValue> {
@@ -27,7 +67,10 @@ function triggerInputs(workflow: LoadedWorkflow, options: RehearseOptions): Reco
       `${workflow.file} does not run on ${event.name} (on: ${[...triggers.keys()].join(', ')})`
     );
   }
-  if (event.name === 'push') return {};
+  if (event.name === 'push') {
+    refuseUntriggeredPush(workflow, triggers.get('push'), event.branch ?? options.github.state.defaultBranch);
+    return {};
+  }
   const config = triggers.get(event.name);
   const definitions = config === undefined ? undefined : child(config, 'inputs');
   const scope: Scope = { file: workflow.file, contexts: { github: {}, vars: options.vars ?? {} } };

@@ -1,6 +1,6 @@
 /**
  * A workflow run: the trigger checked against `on:` (push; workflow_dispatch and workflow_call
- * with their inputs; `branches`/`paths` filters are accepted, not evaluated), the workflow's
+ * with their inputs; see rehearse.ts for the push filters), the workflow's
  * `env` and `defaults`, its jobs one at a time in `needs` order, and reusable workflows called
  * by jobs (`uses:` of a local or this repository's workflow, nested calls included; their jobs
  * appear as `caller / called`).
