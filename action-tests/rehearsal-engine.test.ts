@@ -24,6 +24,7 @@ import path from 'node:path';
 import { startGitHubFake, type GitHubFake } from './fakes/github/index.ts';
 import { startHttpStub, type HttpStub } from './fakes/http-stub.ts';
 import { repoRoot } from './run-action.ts';
+import { isAlive } from './services/index.ts';
 import {
   rehearse,
   renderRehearsal,
@@ -570,5 +571,38 @@ describe('timeouts and continue-on-error', () => {
     expect(slow.result).toBe('failure');
     expect(logOf(result)).toContain('slow was failure');
     expect(result.conclusion).toBe('success');
+  });
+});
+
+describe('background processes a step leaves', () => {
+  it('do not hold the step; they are killed when the job ends', async () => {
+    const file = writeWorkflow(
+      'background.yml',
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: |',
+        '          sleep 300 &',
+        '          echo $! > "$RUNNER_TEMP/background.pid"',
+        '          echo started',
+        '      - run: kill -0 "$(cat "$RUNNER_TEMP/background.pid")" && echo still running',
+        ''
+      ].join('\n')
+    );
+    const result = await run(file, { name: 'push' });
+    expect(result.conclusion).toBe('success');
+    expect(logOf(result)).toContain('still running');
+    // Without the cleanup the first step would wait for its child's 300 s.
+    expect(job(result, 'a').steps[0]!.durationMs).toBeLessThan(60_000);
+    const [jobDir] = readdirSync(path.join(result.runDir, 'jobs'));
+    const pid = Number(
+      readFileSync(path.join(result.runDir, 'jobs', jobDir!, 'temp', 'background.pid'), 'utf8')
+    );
+    // SIGKILL was sent when the job ended; the process is gone as soon as it is scheduled.
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(pid)).toBe(false);
   });
 });

@@ -48,6 +48,8 @@ export interface JobRuntime {
   cancelled: boolean;
   deadline: number;
   posts: PostStep[];
+  /** Process groups of the job's steps, killed when it ends (background children included). */
+  processGroups: number[];
   result: JobResult;
 }
 

@@ -21,6 +21,7 @@ import {
   type Scope
 } from './expressions.ts';
 import { jobLog, stepScope, type JobRuntime } from './job-runtime.ts';
+import { killGroup } from './process.ts';
 import type { RunContext } from './run-context.ts';
 import type { RunningService, ServiceSpec } from './stand-in.ts';
 import { runPostSteps, runStep } from './steps.ts';
@@ -247,6 +248,7 @@ export async function runJob(
     cancelled: false,
     deadline: started + timeoutMinutes * 60_000,
     posts: [],
+    processGroups: [],
     result
   };
   rt.contexts = { ...withSecrets.contexts, job: rt.jobContext };
@@ -290,6 +292,8 @@ export async function runJob(
       result.error = run.masker.mask(errorMessage(error));
     }
   } finally {
+    // The runner's orphan cleanup: what steps left running in the background ends with the job.
+    for (const group of rt.processGroups) killGroup(group);
     for (const service of services.reverse()) await service.stop();
   }
   if (rt.cancelled) {

@@ -9,8 +9,28 @@ import type { CommandReader } from './commands.ts';
 export interface ProcessRun {
   exitCode: number | null;
   timedOut: boolean;
+  /** The process group to kill at job end (background children may still run in it). */
+  pid: number | undefined;
 }
 
+/** Kills the process group; it may have ended on its own already. */
+export function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** How long output may still arrive after the step's process exited (its background children keep the pipes). */
+const DRAIN_MS = 300;
+
+/**
+ * Runs a process in a new process group. The step ends when the process exits, as on the
+ * runner: background children it left (`server &`) keep running in its group until the job ends
+ * and the caller kills the group (`pid`), the runner's orphan cleanup.
+ */
 export function runProcess(
   command: string,
   args: string[],
@@ -27,7 +47,7 @@ export function runProcess(
     let failure: unknown;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      killGroup(child.pid);
     }, options.timeoutMs);
     const feed = (chunk: Buffer) => {
       if (failure !== undefined) return;
@@ -36,7 +56,7 @@ export function runProcess(
       } catch (error) {
         // A refused workflow command: stop the step, report the refusal.
         failure = error;
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        killGroup(child.pid);
       }
     };
     child.stdout.on('data', feed);
@@ -45,17 +65,28 @@ export function runProcess(
       clearTimeout(timer);
       reject(error);
     });
-    child.once('close', (code) => {
+    child.once('exit', (code) => {
       clearTimeout(timer);
-      if (failure === undefined) {
-        try {
-          options.reader.end();
-        } catch (error) {
-          failure = error;
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(drain);
+        // Output after this belongs to background children, not to this step's log.
+        child.stdout.off('data', feed).destroy();
+        child.stderr.off('data', feed).destroy();
+        if (failure === undefined) {
+          try {
+            options.reader.end();
+          } catch (error) {
+            failure = error;
+          }
         }
-      }
-      if (failure !== undefined) reject(failure);
-      else resolve({ exitCode: code, timedOut });
+        if (failure !== undefined) reject(failure);
+        else resolve({ exitCode: code, timedOut, pid: child.pid });
+      };
+      const drain = setTimeout(finish, DRAIN_MS);
+      child.once('close', finish);
     });
   });
 }

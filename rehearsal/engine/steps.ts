@@ -175,9 +175,16 @@ async function runScript(
   writeFileSync(scriptFile, script);
   const [program, args] = command(scriptFile);
   const reader = new CommandReader(rt.run.masker, (line) => jobLog(rt, name, line));
-  const result = await runProcess(program, args, { env, cwd, timeoutMs, reader });
+  const result = await runJobProcess(rt, program, args, { env, cwd, timeoutMs, reader });
   rt.result.annotations.push(...reader.annotations);
   return exitOutcome(result);
+}
+
+/** runProcess, with its process group recorded for the job's orphan cleanup. */
+async function runJobProcess(rt: JobRuntime, ...args: Parameters<typeof runProcess>): Promise<ProcessRun> {
+  const result = await runProcess(...args);
+  if (result.pid !== undefined) rt.processGroups.push(result.pid);
+  return result;
 }
 
 /** A process's end as a step's: exit code 0 passes; a timeout or another code fails. */
@@ -297,7 +304,7 @@ async function runOurAction(
     GITHUB_ACTION_REPOSITORY: rt.run.actionRepository
   };
   const reader = new CommandReader(rt.run.masker, (line) => jobLog(rt, name, line));
-  const result = await runProcess(node24, [action.main], {
+  const result = await runJobProcess(rt, node24, [action.main], {
     env: actionEnv,
     cwd: rt.workspace,
     timeoutMs,
@@ -315,7 +322,7 @@ async function runOurAction(
       run: async (postTimeoutMs) => {
         const postFiles = createStepFiles(rt, `post-${rt.posts.length}-${stepId}`);
         const postReader = new CommandReader(rt.run.masker, (line) => jobLog(rt, postName, line));
-        const ran = await runProcess(node24, [script], {
+        const ran = await runJobProcess(rt, node24, [script], {
           env: { ...actionEnv, ...stateEnv, ...postFiles },
           cwd: rt.workspace,
           timeoutMs: postTimeoutMs,
