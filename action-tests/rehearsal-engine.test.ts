@@ -288,7 +288,7 @@ describe("this repository's actions run from dist/ through their action.yml", ()
     expect(second.deployments[0]!.statuses.at(-1)!.state).toBe('success');
   });
 
-  it('canary-step: main saves its state, the job timeout kills it, post (post-if: always()) resets traffic', async () => {
+  it('canary-step: main saves its state, the job timeout kills it, always() and post (post-if) still run', async () => {
     const result = await run(
       'canary-post.yml',
       { name: 'push' },
@@ -299,9 +299,11 @@ describe("this repository's actions run from dist/ through their action.yml", ()
     expect(canary.error).toMatch(/timeout-minutes \(0\.15\)/);
     expect(canary.steps.map((s) => `${s.name}:${s.outcome}`)).toEqual([
       'Run ./actions/canary-step:failure',
-      'Run cat "$RUNNER_TEMP/calls":skipped',
+      'Run cat "$RUNNER_TEMP/calls":success',
       'Post Run ./actions/canary-step:success'
     ]);
+    // The cancelled job still ran the always() step: it saw main's 25 before post's reset.
+    expect(canary.log).toContain('Run cat "$RUNNER_TEMP/calls": 25');
     // 25 from main; 0 from post, through the command router main saved in its state.
     const [jobDir] = readdirSync(path.join(result.runDir, 'jobs'));
     expect(readFileSync(path.join(result.runDir, 'jobs', jobDir!, 'temp', 'calls'), 'utf8')).toBe('25\n0\n');

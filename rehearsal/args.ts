@@ -49,7 +49,8 @@ GITHUB_OUTPUT/ENV/PATH/STATE/STEP_SUMMARY, workflow commands, masking, environme
 services, reusable workflows (inputs, secrets, outputs, nested). Not run, refused: strategy/matrix,
 container, other shells, docker:// actions, runs.pre. push branches/branches-ignore filters are
 evaluated (a push they leave out is refused); paths filters are accepted, not evaluated.
-After a job's timeout its remaining steps are skipped; post steps still run.
+A job past its timeout-minutes is cancelled (result failure): steps whose if: holds then
+(always(), cancelled()) and post steps get GitHub's 5-minute cancel timeout.
 `;
 
 /** Parses the arguments after `npm run rehearse --`; `--workflow` resolves against `cwd`. */

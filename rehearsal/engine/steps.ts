@@ -27,6 +27,9 @@ import type { StandIn, StepContext } from './stand-in.ts';
 import { child, entries, literalText, refuseUnknownKeys } from './tokens.ts';
 import type { Outcome, StepResult } from './types.ts';
 
+/** GitHub's cancel-timeout-minutes default: time left to steps that run after a cancellation. */
+const CANCEL_TIMEOUT_MS = 5 * 60_000;
+
 const STEP_KEYS = [
   'id',
   'name',
@@ -354,7 +357,7 @@ export async function runStep(rt: JobRuntime, step: MappingToken, index: number)
   const scope = stepScope(rt);
   const name = displayName(step, scope);
   const base = { name, id: id ?? `__step${index}`, outputs: {}, durationMs: 0 };
-  if (rt.cancelled || !evaluateCondition(child(step, 'if'), scope)) {
+  if (!evaluateCondition(child(step, 'if'), scope)) {
     record(rt, { ...base, outcome: 'skipped', conclusion: 'skipped' }, id);
     return;
   }
@@ -402,7 +405,13 @@ export async function runStep(rt: JobRuntime, step: MappingToken, index: number)
     if (error instanceof RefusedCommand) throw refuse(rt.file, step, error.message);
     outcome = { ok: false, why: errorMessage(error) };
   }
-  if (Date.now() >= rt.deadline) rt.cancelled = true;
+  if (!rt.cancelled && Date.now() >= rt.deadline) {
+    // The job ran out of time: it is cancelled, and steps that still run on cancellation
+    // (always(), cancelled()) and the post steps get GitHub's cancel timeout.
+    rt.cancelled = true;
+    rt.deadline = Date.now() + CANCEL_TIMEOUT_MS;
+    jobLog(rt, name, 'the job exceeded its timeout-minutes: it is cancelled');
+  }
   const stepOutcome: Outcome = outcome.ok ? 'success' : 'failure';
   const conclusion: Outcome = outcome.ok || continueOnError ? 'success' : 'failure';
   const why = outcome.why === undefined ? undefined : rt.run.masker.mask(outcome.why);
