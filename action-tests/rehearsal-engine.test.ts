@@ -25,6 +25,7 @@ import { startGitHubFake, type GitHubFake } from './fakes/github/index.ts';
 import { startHttpStub, type HttpStub } from './fakes/http-stub.ts';
 import { repoRoot } from './run-action.ts';
 import { isAlive } from './services/index.ts';
+import { CommandReader, Masker, parseFileCommands } from '../rehearsal/engine/commands.ts';
 import {
   rehearse,
   renderRehearsal,
@@ -606,5 +607,41 @@ describe('background processes a step leaves', () => {
     // SIGKILL was sent when the job ended; the process is gone as soon as it is scheduled.
     for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(isAlive(pid)).toBe(false);
+  });
+});
+
+describe('the runner files and workflow commands, parsed as the runner parses them', () => {
+  it.each([
+    ['name=value lines', 'a=1\nb=x=y\n', { a: '1', b: 'x=y' }],
+    ['a heredoc keeps = and blank lines', 'v<<EOF\nk=1\n\nend\nEOF\n', { v: 'k=1\n\nend' }],
+    ['= before << is a plain value', 'a=b<<c\n', { a: 'b<<c' }],
+    ['CRLF line ends', 'a=1\r\nv<<X\r\nline\r\nX\r\n', { a: '1', v: 'line' }]
+  ])('%s', (_, text, expected) => {
+    expect(parseFileCommands(text, 'GITHUB_OUTPUT')).toEqual(expected);
+  });
+
+  it('refuses a heredoc whose delimiter never comes, and a line that is neither form', () => {
+    expect(() => parseFileCommands('v<<EOF\nno end\n', 'GITHUB_ENV')).toThrow(
+      "GITHUB_ENV: no line 'EOF' ends the value of v (heredoc)"
+    );
+    expect(() => parseFileCommands('just text\n', 'GITHUB_OUTPUT')).toThrow(/neither name=value nor/);
+  });
+
+  it('splits output on \\r, \\n and \\r\\n, also when \\r\\n straddles two chunks', () => {
+    const lines: string[] = [];
+    const masker = new Masker();
+    masker.add('hunter22');
+    const reader = new CommandReader(masker, (line) => lines.push(line));
+    for (const chunk of [
+      'one\r',
+      '\ntwo\rthree',
+      '\n::add-mask::s3cr3t-value\nx s3cr3t-value hunter22',
+      '\n::warn'
+    ])
+      reader.write(chunk);
+    reader.write('ing::careful\r\n');
+    reader.end();
+    expect(lines).toEqual(['one', 'two', 'three', 'x *** ***', 'warning: careful']);
+    expect(reader.annotations).toEqual([{ level: 'warning', message: 'careful' }]);
   });
 });
