@@ -645,3 +645,48 @@ describe('the runner files and workflow commands, parsed as the runner parses th
     expect(reader.annotations).toEqual([{ level: 'warning', message: 'careful' }]);
   });
 });
+
+describe('cancelling a rehearsal (Ctrl-C in npm run rehearse)', () => {
+  it('kills the running step, starts nothing more and ends with the jobs as far as they got', async () => {
+    const file = writeWorkflow(
+      'cancel.yml',
+      [
+        'on: push',
+        'jobs:',
+        '  a:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: echo "$$" > "$RUNNER_TEMP/step.pid"; sleep 300',
+        '      - if: always()',
+        '        run: echo cleanup',
+        '  b:',
+        '    needs: a',
+        '    if: always()',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: echo never',
+        ''
+      ].join('\n')
+    );
+    const controller = new AbortController();
+    const result = await run(
+      file,
+      { name: 'push' },
+      {
+        signal: controller.signal,
+        onLog: (line) => {
+          if (line.includes('▶ start')) setTimeout(() => controller.abort(), 300);
+        }
+      }
+    );
+    expect(result.cancelled).toBe(true);
+    expect(result.conclusion).toBe('failure');
+    expect(result.jobs.map((j) => `${j.id}:${j.result}`)).toEqual(['a:cancelled', 'b:cancelled']);
+    expect(job(result, 'a').steps.map((s) => `${s.outcome}`)).toEqual(['failure', 'skipped']);
+    expect(job(result, 'a').steps[0]!.durationMs).toBeLessThan(60_000);
+    const [jobDir] = readdirSync(path.join(result.runDir, 'jobs'));
+    const pid = Number(readFileSync(path.join(result.runDir, 'jobs', jobDir!, 'temp', 'step.pid'), 'utf8'));
+    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isAlive(pid)).toBe(false);
+  });
+});

@@ -78,10 +78,17 @@ async function stopEverything(): Promise<void> {
   await github.close();
   rmSync(workDir, { recursive: true, force: true });
 }
+// The first signal cancels the rehearsal (its step processes are killed, nothing new starts) and
+// lets it end normally, so everything below stops in order; a second one exits at once.
+const cancellation = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`\nrehearse: ${signal}: stopping what the rehearsal started\n`);
-    void stopEverything().finally(() => process.exit(130));
+  process.on(signal, () => {
+    if (cancellation.signal.aborted) {
+      void stopEverything().finally(() => process.exit(130));
+      return;
+    }
+    process.stderr.write(`\nrehearse: ${signal}: cancelling the rehearsal\n`);
+    cancellation.abort();
   });
 }
 
@@ -96,6 +103,7 @@ const context: ScenarioContext = {
       github,
       world,
       runDir,
+      signal: cancellation.signal,
       onLog: (line) => process.stdout.write(`${line}\n`)
     });
   },
@@ -130,4 +138,4 @@ try {
 }
 for (const result of outcome.results) process.stdout.write(`\n${renderRehearsal(result, terminal)}`);
 for (const problem of outcome.problems) process.stdout.write(`✖ ${problem}\n`);
-process.exit(outcome.ok ? 0 : 1);
+process.exit(cancellation.signal.aborted ? 130 : outcome.ok ? 0 : 1);

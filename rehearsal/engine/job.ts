@@ -200,6 +200,10 @@ export async function runJob(
   run.jobs.push(result);
   const runsOn = child(job, 'runs-on');
   result.runsOn = runsOn ? asText(evaluateToken(runsOn, scope)) : undefined;
+  if (run.cancelled) {
+    result.result = 'cancelled';
+    return result;
+  }
   if (!evaluateCondition(child(job, 'if'), scope)) {
     run.log(`[${result.id}] skipped (if: condition false)`);
     return result;
@@ -300,7 +304,8 @@ export async function runJob(
     result.error = `the job exceeded its timeout-minutes (${timeoutMinutes})`;
     jobLog(rt, 'job', result.error);
   }
-  result.result = rt.failed || rt.cancelled || refusal !== undefined ? 'failure' : 'success';
+  if (run.cancelled) result.result = 'cancelled';
+  else result.result = rt.failed || rt.cancelled || refusal !== undefined ? 'failure' : 'success';
   if (deployment) {
     const url = environmentUrl && refusal === undefined ? evaluateText(environmentUrl, stepScope(rt)) : '';
     finishDeployment(run, deployment, result.result === 'success', url);

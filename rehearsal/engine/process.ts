@@ -34,7 +34,14 @@ const DRAIN_MS = 300;
 export function runProcess(
   command: string,
   args: string[],
-  options: { env: Record<string, string>; cwd: string; timeoutMs: number; reader: CommandReader }
+  options: {
+    env: Record<string, string>;
+    cwd: string;
+    timeoutMs: number;
+    reader: CommandReader;
+    /** Called with the process group as soon as it exists. */
+    onStart?: (pid: number) => void;
+  }
 ): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -43,6 +50,7 @@ export function runProcess(
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe']
     });
+    if (child.pid !== undefined) options.onStart?.(child.pid);
     let timedOut = false;
     let failure: unknown;
     const timer = setTimeout(() => {

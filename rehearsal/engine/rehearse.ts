@@ -13,6 +13,7 @@ import { loadWorkflow, type LoadedWorkflow } from './load.ts';
 import { createRunContext, engineRoot, type RunContext } from './run-context.ts';
 import { refuse } from './errors.ts';
 import { calledOutputs, callTrigger, onToken, runWorkflowJobs, triggersOf } from './workflow.ts';
+import { killGroup } from './process.ts';
 import { asSequence, child } from './tokens.ts';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/index';
 import picomatch from 'picomatch';
@@ -93,6 +94,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
   let run: RunContext | undefined;
   let refusal: string | undefined;
   let outputs: Record<string, string> = {};
+  const cancel = () => {
+    if (!run) return;
+    run.cancelled = true;
+    run.log('cancelled: stopping every step process');
+    for (const group of run.processGroups) killGroup(group);
+  };
   try {
     const workflow = await loadWorkflow(repoRoot, options.workflow);
     const inputs = triggerInputs(workflow, options);
@@ -103,6 +110,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
       runDir,
       options.event.name === 'workflow_dispatch' ? eventInputs : {}
     );
+    if (options.signal?.aborted) cancel();
+    options.signal?.addEventListener('abort', cancel, { once: true });
     run.log(`rehearsing ${workflow.file} for ${options.event.name} on ${String(run.githubContext.ref)}`);
     const call = {
       inputs,
@@ -125,6 +134,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     refusal = run ? run.masker.mask(error.message) : error.message;
     run?.log(`refused: ${refusal}`);
   } finally {
+    options.signal?.removeEventListener('abort', cancel);
     await options.world.stopAll(runDir);
   }
   const jobs = run?.jobs ?? [];
@@ -132,9 +142,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
   return {
     workflow: options.workflow,
     event: options.event.name,
-    conclusion: refusal !== undefined || failed ? 'failure' : 'success',
+    conclusion: refusal !== undefined || failed || run?.cancelled === true ? 'failure' : 'success',
     jobs,
     outputs,
+    cancelled: run?.cancelled === true,
     deployments: options.github.state.deployments.filter((d) => !deploymentsBefore.has(d.id)),
     refusal,
     durationMs: Date.now() - started,

@@ -31,6 +31,10 @@ export interface RunContext {
   eventPath: string;
   baseEnv: Record<string, string>;
   jobs: JobResult[];
+  /** Process groups of every step process of the run, for a cancellation to kill. */
+  processGroups: Set<number>;
+  /** Set once `signal` aborted: nothing new starts. */
+  cancelled: boolean;
   /** Numbers job folders so two jobs never share one. */
   nextJobNumber: number;
   log(line: string): void;
@@ -136,6 +140,8 @@ export function createRunContext(
       LANG: 'C.UTF-8'
     },
     jobs: [],
+    processGroups: new Set(),
+    cancelled: false,
     nextJobNumber: 1,
     log: (line) => options.onLog?.(line)
   };

@@ -184,10 +184,25 @@ async function runScript(
 }
 
 /** runProcess, with its process group recorded for the job's orphan cleanup. */
-async function runJobProcess(rt: JobRuntime, ...args: Parameters<typeof runProcess>): Promise<ProcessRun> {
-  const result = await runProcess(...args);
-  if (result.pid !== undefined) rt.processGroups.push(result.pid);
-  return result;
+async function runJobProcess(
+  rt: JobRuntime,
+  command: string,
+  args: string[],
+  options: Omit<Parameters<typeof runProcess>[2], 'onStart'>
+): Promise<ProcessRun> {
+  let group: number | undefined;
+  try {
+    return await runProcess(command, args, {
+      ...options,
+      onStart: (pid) => {
+        group = pid;
+        rt.processGroups.push(pid);
+        rt.run.processGroups.add(pid);
+      }
+    });
+  } finally {
+    if (group !== undefined) rt.run.processGroups.delete(group);
+  }
 }
 
 /** A process's end as a step's: exit code 0 passes; a timeout or another code fails. */
@@ -357,7 +372,7 @@ export async function runStep(rt: JobRuntime, step: MappingToken, index: number)
   const scope = stepScope(rt);
   const name = displayName(step, scope);
   const base = { name, id: id ?? `__step${index}`, outputs: {}, durationMs: 0 };
-  if (!evaluateCondition(child(step, 'if'), scope)) {
+  if (rt.run.cancelled || !evaluateCondition(child(step, 'if'), scope)) {
     record(rt, { ...base, outcome: 'skipped', conclusion: 'skipped' }, id);
     return;
   }
@@ -439,7 +454,7 @@ export async function runPostSteps(rt: JobRuntime, graceMs: number): Promise<voi
   for (const post of [...rt.posts].reverse()) {
     const started = Date.now();
     const base = { name: post.name, id: post.name, outputs: {}, post: true };
-    if (!conditionHolds(post.condition, stepScope(rt), undefined)) {
+    if (rt.run.cancelled || !conditionHolds(post.condition, stepScope(rt), undefined)) {
       rt.result.steps.push({ ...base, outcome: 'skipped', conclusion: 'skipped', durationMs: 0 });
       continue;
     }

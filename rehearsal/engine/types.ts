@@ -50,6 +50,11 @@ export interface RehearseOptions {
   /** Commit the run is for (default: the branch's sha in the fake, else a fixed sha). */
   sha?: string;
   actor?: string;
+  /**
+   * Aborting it cancels the run (Ctrl-C): every process a step started is killed, and no further
+   * step, post step or job starts. The rehearsal then resolves with the jobs as far as they got.
+   */
+  signal?: AbortSignal;
   /** Called with every log line as it happens (already masked). */
   onLog?: (line: string) => void;
   /** Environment for steps, before the runner's variables (default: PATH, HOME, LANG of this process). */
@@ -105,6 +110,8 @@ export interface RehearsalResult {
   outputs: Record<string, string>;
   /** Deployments created during the run, in the fake's records. */
   deployments: DeploymentRecord[];
+  /** True when `signal` cancelled the run. */
+  cancelled: boolean;
   /** Set when the rehearsal stopped on something it cannot run: `file:line:column: ...`. */
   refusal?: string;
   durationMs: number;
