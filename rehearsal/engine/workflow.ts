@@ -109,9 +109,11 @@ export async function runWorkflowJobs(
     if (child(job, 'uses')) {
       results.set(key, await runCalledWorkflow(run, frame, call, key, job, needsContext, ancestorResults));
     } else {
-      // A failed job with continue-on-error does not fail the run; jobs after it see `failure`.
       const result = await runJob(run, frame, key, job, needsContext, ancestorResults);
-      results.set(key, { result: result.result, outputs: result.outputs });
+      // A failed job with continue-on-error does not fail the run, and the jobs after it see
+      // `success`, as on GitHub (actions/runner#1161); its own result stays `failure`.
+      const seen = result.result === 'failure' && result.continueOnError ? 'success' : result.result;
+      results.set(key, { result: seen, outputs: result.outputs });
     }
   }
   return results;
@@ -257,7 +259,7 @@ async function runCalledWorkflow(
   const failed = [...results.values()].some((r) => r.result === 'failure');
   return {
     result: failed ? 'failure' : 'success',
-    outputs: failed ? {} : calledOutputs(run, called, trigger, call, results)
+    outputs: calledOutputs(run, called, trigger, call, results)
   };
 }
 
