@@ -208,7 +208,8 @@ async function runJobProcess(
 /** A process's end as a step's: exit code 0 passes; a timeout or another code fails. */
 function exitOutcome(result: ProcessRun): { ok: boolean; why?: string } {
   if (result.timedOut) return { ok: false, why: 'timed out' };
-  return result.exitCode === 0 ? { ok: true } : { ok: false, why: `exit code ${String(result.exitCode)}` };
+  if (result.exitCode === null) return { ok: false, why: 'killed' };
+  return result.exitCode === 0 ? { ok: true } : { ok: false, why: `exit code ${result.exitCode}` };
 }
 
 /** A stand-in's promise, failed when `timeoutMs` passes first. */
