@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CommandReader, parseFileCommands, parsePathFile, RefusedCommand } from './commands.ts';
 import { errorMessage, refuse, RehearsalError } from './errors.ts';
 import {
+  asText,
   conditionHolds,
   evaluateCondition,
   evaluateText,
@@ -392,7 +393,7 @@ export async function runStep(rt: JobRuntime, step: MappingToken, index: number)
     const envToken = child(step, 'env');
     const stepEnv = Object.fromEntries(
       Object.entries((envToken ? evaluateToken(envToken, scope) : {}) as Record<string, unknown>).map(
-        ([k, v]) => [k, v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)]
+        ([key, value]) => [key, asText(value)]
       )
     );
     const env = processEnv(rt, stepEnv, files);
