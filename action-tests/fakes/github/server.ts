@@ -376,12 +376,7 @@ function handlers(api: GitHubOpenApi, selfUrl: () => URL): Record<string, Handle
       // GitHub's auto_inactive: earlier successful, non-transient, non-production deployments of the
       // environment get an `inactive` status.
       if (stateName === 'success' && body.auto_inactive !== false) {
-        for (const earlier of state.deployments) {
-          if (earlier.id === deployment.id || earlier.environment !== deployment.environment) continue;
-          if (earlier.id > deployment.id || earlier.transient || earlier.production) continue;
-          if (earlier.statuses.at(-1)?.state === 'success')
-            state.addDeploymentStatus(earlier.id, { state: 'inactive' });
-        }
+        state.deactivateEarlierDeployments(deployment, { spareProduction: true });
       }
       return { status: 201, body: state.renderDeploymentStatus(deployment, record) };
     }

@@ -366,6 +366,20 @@ export class GitHubState {
     return record;
   }
 
+  /**
+   * Gives an `inactive` status to every earlier deployment of `deployment`'s environment whose
+   * latest status is `success`. The REST API's `auto_inactive` spares transient and production
+   * deployments (`spareProduction`); a GitHub Actions environment job deactivates them all.
+   */
+  deactivateEarlierDeployments(deployment: DeploymentRecord, options: { spareProduction: boolean }): void {
+    for (const earlier of this.deployments) {
+      if (earlier.id >= deployment.id || earlier.environment !== deployment.environment) continue;
+      if (options.spareProduction && (earlier.transient || earlier.production)) continue;
+      if (earlier.statuses.at(-1)?.state === 'success')
+        this.addDeploymentStatus(earlier.id, { state: 'inactive' });
+    }
+  }
+
   // ---- rendering into GitHub's JSON ----------------------------------------------------------
 
   /** Headers GitHub sends with every answer (recorded traffic), before the per-answer ones. */
