@@ -312,6 +312,53 @@ describe("this repository's actions run from dist/ through their action.yml", ()
   });
 });
 
+describe('environment secrets and variables', () => {
+  it('reach only the jobs that name the environment; deployment: false records no deployment', async () => {
+    const file = writeWorkflow(
+      'environments.yml',
+      [
+        'on: push',
+        'jobs:',
+        '  deploy:',
+        '    runs-on: ubuntu-24.04',
+        '    environment: production',
+        '    steps:',
+        '      - run: echo "db=${{ secrets.DATABASE_URL }} region=${{ vars.REGION }} cmd=${{ vars.REDEPLOY }}"',
+        '  rollback:',
+        '    runs-on: ubuntu-24.04',
+        '    environment: { name: production, deployment: false }',
+        '    steps:',
+        '      - run: echo "rollback cmd=${{ vars.REDEPLOY }}"',
+        '  elsewhere:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: echo "outside db=[${{ secrets.DATABASE_URL }}] cmd=[${{ vars.REDEPLOY }}]"',
+        ''
+      ].join('\n')
+    );
+    const before = github.state.deployments.length;
+    const result = await run(
+      file,
+      { name: 'push', branch: 'main' },
+      {
+        environments: {
+          production: {
+            secrets: { DATABASE_URL: 'postgresql://app:Pr0dSecret@db/app' },
+            vars: { REDEPLOY: './back.sh' }
+          }
+        }
+      }
+    );
+    expect(result.conclusion).toBe('success');
+    expect(job(result, 'deploy').log.join('\n')).toContain('db=*** region=eu-west-1 cmd=./back.sh');
+    expect(job(result, 'rollback').log.join('\n')).toContain('rollback cmd=./back.sh');
+    expect(job(result, 'elsewhere').log.join('\n')).toContain('outside db=[] cmd=[]');
+    expect(logOf(result)).not.toContain('Pr0dSecret');
+    const created = github.state.deployments.slice(before);
+    expect(created.map((d) => d.environment)).toEqual(['production']);
+  });
+});
+
 describe('reusable workflows', () => {
   const DEPLOY_TOKEN = 'dt-9f8e7d6c5b4a3210';
 

@@ -150,16 +150,23 @@ async function startServices(rt: JobRuntime, token: TemplateToken, scope: Scope)
   return started;
 }
 
+/** `environment:` as a name, an optional URL (evaluated at job end) and whether it records a deployment. */
 function environmentOf(
-  rt: JobRuntime,
+  rt: { file: string },
   token: TemplateToken,
   scope: Scope
-): { name: string; url?: TemplateToken } {
-  if (!isMapping(token)) return { name: evaluateText(token, scope) };
-  refuseUnknownKeys(rt.file, token, ['name', 'url'], 'environment');
+): { name: string; url?: TemplateToken; deployment: boolean } {
+  if (!isMapping(token)) return { name: evaluateText(token, scope), deployment: true };
+  refuseUnknownKeys(rt.file, token, ['name', 'url', 'deployment'], 'environment');
   const name = child(token, 'name');
   if (!name) throw refuse(rt.file, token, 'environment needs a name');
-  return { name: evaluateText(name, scope), url: child(token, 'url') };
+  const deployment = child(token, 'deployment');
+  return {
+    name: evaluateText(name, scope),
+    url: child(token, 'url'),
+    // `deployment: false`: the environment's secrets, rules and variables, without a deployment record.
+    deployment: deployment ? isTruthy(evaluateToken(deployment, scope)) : true
+  };
 }
 
 function evaluateOutputs(rt: JobRuntime, token: TemplateToken | undefined): Record<string, string> {
@@ -215,10 +222,18 @@ export async function runJob(
   mkdirSync(workspace, { recursive: true });
   mkdirSync(runnerTemp, { recursive: true });
 
+  // The environment's secrets and variables reach this job alone, over the repository's.
+  const environmentToken = child(job, 'environment');
+  const environment = environmentToken
+    ? environmentOf({ file }, environmentToken, { ...scope, contexts: { ...scope.contexts, needs } })
+    : undefined;
+  const settings = environment ? run.environments[environment.name] : undefined;
   const withSecrets: Scope = {
     file,
     contexts: {
       ...frame.contexts,
+      secrets: { ...(frame.contexts.secrets as Record<string, string>), ...settings?.secrets },
+      vars: { ...(frame.contexts.vars as Record<string, string>), ...settings?.vars },
       // The runner adds the job's own keys to the github context.
       github: { ...(frame.contexts.github as Record<string, unknown>), job: jobKey, workspace },
       needs,
@@ -262,13 +277,13 @@ export async function runJob(
   const services: RunningService[] = [];
   let refusal: unknown;
   try {
-    const environmentToken = child(job, 'environment');
-    if (environmentToken) {
-      const environment = environmentOf(rt, environmentToken, withSecrets);
+    if (environment) {
       result.environment = environment.name;
       environmentUrl = environment.url;
-      deployment = startDeployment(run, environment.name);
-      jobLog(rt, 'environment', `deployment ${deployment.id} to ${environment.name} (in_progress)`);
+      if (environment.deployment) {
+        deployment = startDeployment(run, environment.name);
+        jobLog(rt, 'environment', `deployment ${deployment.id} to ${environment.name} (in_progress)`);
+      } else jobLog(rt, 'environment', `${environment.name}, without a deployment (deployment: false)`);
     }
     const servicesToken = child(job, 'services');
     if (servicesToken) services.push(...(await startServices(rt, servicesToken, withSecrets)));

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Masker } from './commands.ts';
-import type { JobResult, RehearsalWorld, RehearseOptions } from './types.ts';
+import type { EnvironmentSettings, JobResult, RehearsalWorld, RehearseOptions } from './types.ts';
 import type { GitHubFake } from '../../action-tests/fakes/github/index.ts';
 
 /** This repository (where the engine and its Node 24 live). */
@@ -25,6 +25,7 @@ export interface RunContext {
   world: RehearsalWorld;
   masker: Masker;
   vars: Record<string, string>;
+  environments: Record<string, EnvironmentSettings>;
   /** The `github` context without the per-job keys (job, workspace). */
   githubContext: Record<string, unknown>;
   /** Written once; every step gets it as GITHUB_EVENT_PATH. */
@@ -85,6 +86,8 @@ export function createRunContext(
   const masker = new Masker();
   masker.add(options.github.token);
   for (const secret of Object.values(options.secrets ?? {})) masker.add(secret);
+  for (const settings of Object.values(options.environments ?? {}))
+    for (const secret of Object.values(settings.secrets ?? {})) masker.add(secret);
   const eventName =
     options.event.name === 'workflow_call' ? (options.event.callerEvent ?? 'push') : options.event.name;
   mkdirSync(runDir, { recursive: true });
@@ -104,6 +107,7 @@ export function createRunContext(
     world: options.world,
     masker,
     vars: options.vars ?? {},
+    environments: options.environments ?? {},
     githubContext: {
       event_name: eventName,
       event,

@@ -30,6 +30,12 @@ export type RehearsalEvent =
       callerEvent?: string;
     };
 
+/** An environment's secrets and variables (Settings → Environments). */
+export interface EnvironmentSettings {
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
+}
+
 export interface RehearseOptions {
   /** Workflow file relative to `repoRoot`, e.g. `.github/workflows/deploy.yml`. */
   workflow: string;
@@ -38,6 +44,11 @@ export interface RehearseOptions {
   secrets?: Record<string, string>;
   /** `vars` context. */
   vars?: Record<string, string>;
+  /**
+   * Each GitHub environment's own secrets and variables: a job that names the environment sees them
+   * over the repository's (`secrets`, `vars`), and no other job does.
+   */
+  environments?: Record<string, EnvironmentSettings>;
   /** The GitHub API fake: GITHUB_API_URL, the token, and where deployments are recorded. */
   github: GitHubFake;
   world: RehearsalWorld;
