@@ -104,6 +104,7 @@ describe('redactCredentials', () => {
     ['GET /hook?token=abc123&x=1', 'GET /hook?token=***&x=1'],
     ['DEPLOY_TOKEN=ghp_secret123 ./deploy.sh', 'DEPLOY_TOKEN=*** ./deploy.sh'],
     ['--password=hunter22 --user=app', '--password=*** --user=app'],
+    ['secret=s3cr3t-value, next', 'secret=***, next'],
     ["DB_PASSWORD='two words'", 'DB_PASSWORD=***'],
     ['client_secret="a b c"; next', 'client_secret=***; next'],
     ['api_key=AKIA1234 and x-api-key=zzz', 'api_key=*** and x-api-key=***'],
