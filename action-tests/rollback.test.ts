@@ -8,6 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { readUpstreamWeight, renderUpstream } from '../packages/core/src/providers/traffic/nginx.ts';
@@ -164,11 +165,15 @@ function inputs(github: GitHubFake, given: Record<string, string> = {}): Record<
   };
 }
 
-function rollback(github: GitHubFake, given: Record<string, string> = {}): Promise<ActionRun> {
+function rollback(
+  github: GitHubFake,
+  given: Record<string, string> = {},
+  options: { env?: Record<string, string>; apiUrl?: string; timeoutMs?: number } = {}
+): Promise<ActionRun> {
   return runAction('rollback', {
     inputs: inputs(github, given),
-    env: { GITHUB_API_URL: github.url },
-    timeoutMs: 60_000
+    env: { GITHUB_API_URL: options.apiUrl ?? github.url, ...options.env },
+    timeoutMs: options.timeoutMs ?? 60_000
   });
 }
 
@@ -295,6 +300,109 @@ describe('rollback', () => {
     expect(github.state.issues.at(-1)!.body).toContain('health');
   }, 60_000);
 
+  it('sends no secret off the runner when a failing redeploy prints a token and a database URL', async () => {
+    const token = 'dpl-tok-8f2e4a9c1b7d';
+    const dbPassword = 'S3cretDbPw';
+    const github = await badRelease();
+    const run = await rollback(
+      github,
+      {
+        // What a deploy script's verbose mode prints before it fails.
+        'redeploy-command': `sh -c 'echo "POST /deploy Authorization: Bearer $DEPLOY_TOKEN" >&2; echo "cannot migrate $DATABASE_URL" >&2; exit 3'`
+      },
+      {
+        env: {
+          DEPLOY_TOKEN: token,
+          DATABASE_URL: `postgresql://app:${dbPassword}@127.0.0.1/db`
+        }
+      }
+    );
+    expect(run.exitCode).toBe(1);
+    expect(weight()).toBe(0);
+    expect(stepStatus(run)).toMatchObject({ redeploy: 'failed', notify: 'done', incident: 'done' });
+    const issue = github.state.issues.at(-1)!;
+    // What was sent still says what failed: the exit status and a redacted excerpt.
+    expect(issue.body).toContain('exited with status 3');
+    expect(issue.body).toContain('Authorization: ***');
+    expect(issue.body).toContain('postgresql://***@127.0.0.1/db');
+    const places = {
+      'issue title': github.state.issues.map((i) => i.title).join('\n'),
+      'issue body': github.state.issues.map((i) => i.body ?? '').join('\n'),
+      'deployment descriptions': github.state.deployments.map((d) => d.description ?? '').join('\n'),
+      'deployment statuses': github.state.deployments
+        .flatMap((d) => d.statuses.map((s) => s.description))
+        .join('\n'),
+      'webhook bodies': JSON.stringify(webhook.bodies),
+      log: run.log,
+      outputs: JSON.stringify(run.outputs),
+      summary: run.summary,
+      state: JSON.stringify(run.state),
+      annotations: JSON.stringify(run.annotations)
+    };
+    expect(webhook.bodies).toHaveLength(1);
+    for (const [place, text] of Object.entries(places)) {
+      for (const secret of [token, dbPassword]) {
+        expect({ place, leaks: text.includes(secret) }).toEqual({ place, leaks: false });
+      }
+    }
+  }, 60_000);
+
+  it('moves traffic first and gives GitHub one minute in all when it never answers, saying what was not written', async () => {
+    const github = await badRelease();
+    // GitHub's API accepts connections and never answers.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    try {
+      const run = await rollback(github, { version: '1.4.0' }, { apiUrl: silentUrl, timeoutMs: 170_000 });
+      // The budget is 60 s; the slack covers nginx, the redeploy, health and a loaded machine.
+      expect(run.durationMs).toBeLessThan(100_000);
+      expect(run.exitCode).toBe(0);
+      expect(weight()).toBe(0);
+      const steps = report(run).steps;
+      const step = (name: string) => steps.find((s) => s.name === name)!;
+      // Traffic went back to stable before anything waited for GitHub.
+      expect(step('traffic')).toMatchObject({ status: 'done' });
+      expect(step('traffic').startedMs).toBeLessThan(step('target').startedMs + 1);
+      expect(step('target').detail).toContain('history unavailable');
+      expect(stepStatus(run)).toMatchObject({
+        redeploy: 'done',
+        health: 'done',
+        notify: 'done',
+        'deployment-status': 'failed',
+        incident: 'failed'
+      });
+      expect(step('deployment-status').detail).toMatch(
+        /^not written: the deployment of 1\.4\.0 and its success status \(.*60 s .* GitHub ran out\)$/
+      );
+      expect(step('incident').detail).toMatch(/^not written: the incident issue \(.*ran out\)$/);
+      for (const said of [run.summary, run.log]) {
+        expect(said).toContain('not written: the deployment of 1.4.0');
+        expect(said).toContain('not written: the incident issue');
+      }
+      expect(run.outputs['rolled-back-to']).toBe('1.4.0');
+      expect(github.calls).toHaveLength(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 200_000);
+
+  it('refuses a rollback with neither router nor redeploy-command before anything is touched', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, { router: '', 'redeploy-command': '' });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['rolled-back-to']).toBeUndefined();
+    const refusal = run.annotations.find((a) => a.level === 'error')!;
+    expect(refusal.properties.title).toContain('router');
+    expect(refusal.message).toContain('redeploy-command');
+    expect(weight()).toBe(50);
+    expect(webhook.bodies).toHaveLength(0);
+    expect(github.calls).toHaveLength(0);
+    expect(github.state.deployments.at(-1)!.payload).toEqual({ version: '1.5.0' });
+  }, 30_000);
+
   it.each([
     ['environment', ''],
     ['reason', 'x'.repeat(1001)],
@@ -305,6 +413,7 @@ describe('rollback', () => {
     ['redeploy-command', "sh -c 'unterminated"],
     ['migrate-downgrade', 'maybe'],
     ['database-url', ''],
+    ['database-url', 'not-a-url'],
     ['working-directory', 'no/such/directory'],
     ['alembic-config', 'missing.ini'],
     ['python', 'python-without-alembic'],

@@ -1,11 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigurationError } from '@deploy-actions/core';
-import {
-  databaseUrlSecrets,
-  migrateDryRunSchema,
-  readMigrateDryRunInputs,
-  type MigrateDryRunInputs
-} from '../src/inputs.ts';
+import { ConfigurationError, databaseUrlSecrets } from '@deploy-actions/core';
+import { migrateDryRunSchema, readMigrateDryRunInputs, type MigrateDryRunInputs } from '../src/inputs.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
 function read(inputs: Record<string, string>, secrets: string[] = []): MigrateDryRunInputs {

@@ -5,9 +5,11 @@
 import { z } from 'zod';
 import {
   MIGRATION_RULES,
+  databaseUrlSecrets,
   duration,
   isMigrationRuleId,
   oneOf,
+  postgresUrl,
   readInputs,
   splitList,
   type MigrateFailOn
@@ -33,28 +35,6 @@ const pgVersion = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   return major;
-});
-
-/** A PostgreSQL URL (postgresql://, postgres://, or postgresql+driver://). */
-const postgresUrl = z.string().transform((value, ctx) => {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  const protocol = url?.protocol ?? '';
-  if (
-    !url ||
-    !(protocol === 'postgres:' || protocol === 'postgresql:' || protocol.startsWith('postgresql+'))
-  ) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'a PostgreSQL URL such as postgresql://user:password@host:5432/scratch'
-    });
-    return z.NEVER;
-  }
-  return value;
 });
 
 const ruleIds = (which: 'any' | 'opt-in') =>
@@ -106,7 +86,7 @@ export const migrateDryRunSchema = z
     'to-revision': revision.prefault('head'),
     'sql-files': globs.optional(),
     'pg-version': pgVersion.prefault('16'),
-    'database-url': postgresUrl.optional(),
+    'database-url': postgresUrl('postgresql://user:password@host:5432/scratch').optional(),
     'seed-sql': seedSql.optional(),
     allow: ruleIds('any').optional(),
     'allow-file': pathLike('a file').optional(),
@@ -141,16 +121,6 @@ export const migrateDryRunSchema = z
 
 export type MigrateDryRunInputs = z.output<typeof migrateDryRunSchema>;
 export type { MigrateFailOn };
-
-/** The secret parts of database-url: the whole URL and its password (the user name is not secret). */
-export function databaseUrlSecrets(raw: string): string[] {
-  try {
-    const password = decodeURIComponent(new URL(raw).password);
-    return password ? [raw, password] : [raw];
-  } catch {
-    return [raw];
-  }
-}
 
 /** Reads and validates every input, masking database-url first. */
 export function readMigrateDryRunInputs(

@@ -3,7 +3,11 @@ import { ConfigurationError } from '@deploy-actions/core';
 import { readRollbackInputs, rollbackSchema } from '../src/inputs.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
-const REQUIRED = { environment: 'production', 'github-token': 'ghs_x' };
+const REQUIRED = {
+  environment: 'production',
+  'github-token': 'ghs_x',
+  'redeploy-command': './deploy.sh'
+};
 
 const read = (given: Record<string, string>) =>
   readRollbackInputs(
@@ -52,12 +56,25 @@ describe('the rollback schema and action.yml', () => {
     ['downgrade-lock-timeout', '0s'],
     ['recovery-max-error-rate', '101'],
     ['metrics', 'datadog'],
-    ['nginx-upstream-file', undefined]
+    ['nginx-upstream-file', undefined],
+    ['database-url', 'not-a-url'],
+    ['database-url', 'mysql://u:pw@db/app']
   ])('rejects %s = %j and names the input', (input, value) => {
     const given: Record<string, string> =
       value === undefined ? { ...REQUIRED, router: 'nginx' } : { ...REQUIRED, [input]: value };
     const error = configurationError(given);
     expect(error.problems.map((p) => p.input)).toContain(input);
+  });
+
+  it('refuses a rollback that can neither move traffic nor redeploy, naming both inputs', () => {
+    const neither: Record<string, string> = { ...REQUIRED, 'migrate-downgrade': 'true' };
+    delete neither['redeploy-command'];
+    neither['database-url'] = 'postgresql://db/app';
+    const problems = configurationError(neither).problems;
+    expect(problems.map((p) => p.input)).toEqual(['router']);
+    expect(problems[0]!.expected).toMatch(/^a router .* or a redeploy-command .*change nothing/);
+    const withRouter = read({ ...neither, router: 'command', 'set-weight-command': './weight.sh {weight}' });
+    expect(withRouter.router).toBe('command');
   });
 
   it('needs database-url for the downgrade, and reads its own timeouts', () => {
@@ -123,6 +140,7 @@ describe('the rollback schema and action.yml', () => {
         'ghs_x',
         'https://hooks.example.com/T/B/secret',
         'postgresql://u:pw@db/app',
+        'pw',
         'Bearer abc123',
         'prom-pw',
         'Bearer prom-token'

@@ -75,7 +75,9 @@ describe('rollback main', () => {
 
   it('has no health step without health-url', () => {
     expect(
-      toHealthConfig(read({ environment: 'p', reason: 'r', 'create-incident': 'false' }))
+      toHealthConfig(
+        read({ environment: 'p', reason: 'r', 'create-incident': 'false', 'redeploy-command': 'true' })
+      )
     ).toBeUndefined();
   });
 
@@ -83,7 +85,8 @@ describe('rollback main', () => {
     const { context, outputs, summaries } = fakeContext({
       environment: 'production',
       reason: 'bad release',
-      'create-incident': 'false'
+      'create-incident': 'false',
+      'redeploy-command': 'true'
     });
     await expect(run(context, { env: ENV })).rejects.toBeInstanceOf(VerdictFailure);
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
@@ -97,7 +100,8 @@ describe('rollback main', () => {
       environment: 'staging',
       reason: 'manual',
       version: '1.4.0',
-      'create-incident': 'false'
+      'create-incident': 'false',
+      'redeploy-command': 'true'
     });
     await run(context, { env: ENV });
     expect(outputs['rolled-back-to']).toBe('1.4.0');
@@ -111,6 +115,7 @@ describe('rollback main', () => {
       reason: 'manual',
       version: '1.4.0',
       'create-incident': 'false',
+      'redeploy-command': 'true',
       'prometheus-url': 'http://prometheus:9090'
     });
     await run(context, { env: ENV });
@@ -121,13 +126,17 @@ describe('rollback main', () => {
   });
 
   it('says who rolled back what when no reason is given', () => {
+    const redeploy = { 'redeploy-command': './deploy.sh' };
     const run = readGitHubRunContext({ GITHUB_REPOSITORY: 'octo/shop', GITHUB_ACTOR: 'alice' });
     expect(
-      toRollbackConfig(read({ environment: 'production', 'create-incident': 'false' }), run).reason
+      toRollbackConfig(read({ ...redeploy, environment: 'production', 'create-incident': 'false' }), run)
+        .reason
     ).toBe('rollback of production by alice');
     expect(
-      toRollbackConfig(read({ environment: 'production', reason: 'p99 up', 'create-incident': 'false' }), run)
-        .reason
+      toRollbackConfig(
+        read({ ...redeploy, environment: 'production', reason: 'p99 up', 'create-incident': 'false' }),
+        run
+      ).reason
     ).toBe('p99 up');
   });
 
@@ -137,6 +146,7 @@ describe('rollback main', () => {
         environment: 'production',
         reason: 'r',
         'create-incident': 'false',
+        'redeploy-command': 'true',
         'migrate-downgrade': 'true',
         'database-url': 'postgresql://db/app',
         'recovery-window': '2m',

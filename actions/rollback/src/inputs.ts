@@ -11,6 +11,7 @@ import {
   checkMetricProviderInputs,
   checkTrafficRouterInputs,
   commandLineArgs,
+  databaseUrlSecrets,
   decimal,
   duration,
   headerLines,
@@ -19,6 +20,7 @@ import {
   integer,
   metricProviderInputs,
   oneOf,
+  postgresUrl,
   readInputs,
   trafficRouterInputs,
   urlCredentials,
@@ -64,7 +66,7 @@ export const rollbackSchema = z
     'alembic-config': z.string().prefault('alembic.ini'),
     python: z.string().prefault('python3'),
     'allow-destructive-downgrade': boolean().prefault('false'),
-    'database-url': z.string().optional(),
+    'database-url': postgresUrl('postgresql://user@db:5432/app').optional(),
     'downgrade-lock-timeout': duration({ min: 100, max: 600_000 }).prefault('5s'),
     'downgrade-statement-timeout': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('60s'),
     'health-url': httpUrl().optional(),
@@ -92,6 +94,15 @@ export const rollbackSchema = z
   })
   .superRefine((values, ctx) => {
     checkTrafficRouterInputs(values, ctx);
+    // A database downgrade alone leaves the bad version serving: it is no rollback.
+    if (values.router === undefined && values['redeploy-command'] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['router'],
+        message:
+          'a router (to move traffic back to stable) or a redeploy-command (to redeploy the target): with neither, the rollback would change nothing and still record the target as deployed'
+      });
+    }
     if (values['migrate-downgrade'] && values['database-url'] === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -131,7 +142,10 @@ export const rollbackSchema = z
 
 export type RollbackInputs = z.output<typeof rollbackSchema>;
 
-/** Reads and validates every input, masking the token, webhook, database URL and header values first. */
+/**
+ * Reads and validates every input, masking the token, webhook, database URL (and its password
+ * alone) and header values first.
+ */
 export function readRollbackInputs(
   getInput: (name: string) => string,
   setSecret: (value: string) => void
@@ -141,7 +155,7 @@ export function readRollbackInputs(
     secrets: {
       'github-token': 'whole',
       'notify-webhook': 'whole',
-      'database-url': 'whole',
+      'database-url': databaseUrlSecrets,
       'health-headers': headerSecretValues,
       'health-url': urlCredentials,
       'probe-stable-url': urlCredentials,

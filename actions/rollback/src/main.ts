@@ -8,7 +8,9 @@ import path from 'node:path';
 import {
   AlembicClient,
   ConfigurationError,
+  GitHubBudget,
   PythonDriverTransport,
+  ROLLBACK_GITHUB_BUDGET_MS,
   VerdictFailure,
   createExec,
   createGitHubClient,
@@ -270,7 +272,8 @@ async function rollBack(
       repository: runContext.repository,
       baseUrl: runContext.apiUrl,
       userAgent: 'deploy-actions/rollback',
-      logger: context.logger
+      logger: context.logger,
+      budget: new GitHubBudget(ROLLBACK_GITHUB_BUDGET_MS)
     });
   }
   const report = await runRollback(config, {
@@ -279,6 +282,7 @@ async function rollBack(
     http: deps.http ?? createHttpClient({ userAgent: 'deploy-actions/rollback' }),
     clock: deps.clock ?? systemClock,
     logger: context.logger,
+    redact: (text) => context.redact(text),
     ...(deps.notifyAttempts ? { notifyAttempts: deps.notifyAttempts } : {}),
     ...(downgradeDatabase ? { downgradeDatabase } : {}),
     ...(deps.metricProvider ? { metricProvider: deps.metricProvider } : {})

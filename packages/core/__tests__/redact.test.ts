@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { Redactor, displayUrl, urlCredentials } from '../src/redact.ts';
+import {
+  Redactor,
+  displayUrl,
+  outboundRedaction,
+  redactCredentials,
+  redactStrings,
+  urlCredentials
+} from '../src/redact.ts';
 
 function redactorWith(...secrets: string[]): Redactor {
   const redactor = new Redactor();
@@ -38,6 +45,14 @@ describe('Redactor', () => {
     expect(text).not.toContain('efgh');
   });
 
+  it('masks a multi-line secret whole and each of its lines printed alone', () => {
+    const key = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIB\n-----END KEY-----';
+    const redactor = redactorWith(key);
+    expect(redactor.redact(`key: ${key}`)).toBe('key: ***');
+    expect(redactor.redact('line: AQEFAASCBKcwggSjAgEAAoIB')).toBe('line: ***');
+    expect(redactor.redact(key.replace(/\n/g, '\r\n'))).not.toContain('MIIEvQIBADANBgkqhkiG9w0B');
+  });
+
   it('leaves text alone with no secrets', () => {
     expect(new Redactor().redact('a | b')).toBe('a | b');
   });
@@ -70,5 +85,73 @@ describe('displayUrl', () => {
 
   it('never shows the password', () => {
     expect(displayUrl('https://user:hunter22@host.example')).not.toContain('hunter22');
+  });
+});
+
+describe('redactCredentials', () => {
+  it.each([
+    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc', 'Authorization: ***'],
+    ['authorization=Basic dXNlcjpwYXNz', 'authorization=***'],
+    ['Proxy-Authorization: s3cr3t-value', 'Proxy-Authorization: ***'],
+    ['curl -H "Authorization: token ghp_abcdef123456" x', 'curl -H "Authorization: ***" x'],
+    ['using bearer tok_123.abc/def= now', 'using bearer *** now'],
+    ['{"auth": "Bearer zz9-plural-z-alpha"}', '{"auth": "Bearer ***"}'],
+    ['postgresql://app:S3cretDbPw@127.0.0.1/db', 'postgresql://***@127.0.0.1/db'],
+    ['postgresql+psycopg2://app:p@ss@db:5432/app', 'postgresql+psycopg2://***@db:5432/app'],
+    ['redis://:hunter22@cache:6379/0', 'redis://***@cache:6379/0'],
+    ['clone https://x-access-token:ghs_abc@github.com/o/r.git', 'clone https://***@github.com/o/r.git'],
+    ['amqp://guest:guest@mq and ftp://u:p@files', 'amqp://***@mq and ftp://***@files'],
+    ['GET /hook?token=abc123&x=1', 'GET /hook?token=***&x=1'],
+    ['DEPLOY_TOKEN=ghp_secret123 ./deploy.sh', 'DEPLOY_TOKEN=*** ./deploy.sh'],
+    ['--password=hunter22 --user=app', '--password=*** --user=app'],
+    ['secret=s3cr3t-value, next', 'secret=***, next'],
+    ["DB_PASSWORD='two words'", 'DB_PASSWORD=***'],
+    ['client_secret="a b c"; next', 'client_secret=***; next'],
+    ['api_key=AKIA1234 and x-api-key=zzz', 'api_key=*** and x-api-key=***'],
+    ['apikey=k-1 ACCESS_KEY=k-2', 'apikey=*** ACCESS_KEY=***'],
+    ['{"password": "S3cret\\"quoted", "user": "app"}', '{"password": "***", "user": "app"}'],
+    ['{"api_key":"k-123","client_secret":"s-456"}', '{"api_key":"***","client_secret":"***"}'],
+    ['{"detail":"{\\"password\\": \\"pw-in-json\\"}"}', '{"detail":"{\\"password\\": \\"***\\"}"}']
+  ])('%j becomes %j', (text, expected) => {
+    expect(redactCredentials(text)).toBe(expected);
+  });
+
+  it.each([
+    'rollback of production failed at redeploy: `./deploy.sh` exited with status 3',
+    'Input `github-token`: got nothing; expected a token (needed for the incident issue)',
+    'the token was rotated; the password policy says 12 characters; Authorization failed',
+    'https://github.com/octo-org/shop/actions/runs/9876543210 and http://127.0.0.1:8080/health?x=1',
+    'email ops@example.com, ssh git@github.com:octo/shop.git, `a = b`, tokens: 5',
+    '{"version":"1.4.0","token_type":"bearer","rollback":true}',
+    'PWD=/home/runner/work USER=runner'
+  ])('leaves %j as it is', (text) => {
+    expect(redactCredentials(text)).toBe(text);
+  });
+});
+
+describe('outboundRedaction', () => {
+  it('masks the registered secrets, then the credential shapes', () => {
+    const redactor = redactorWith('wh-secret-path', 'line one\nline two');
+    const redact = outboundRedaction((text) => redactor.redact(text));
+    expect(redact('hook /services/wh-secret-path failed; Bearer abc.def; line two')).toBe(
+      'hook /services/*** failed; Bearer ***; ***'
+    );
+  });
+});
+
+describe('redactStrings', () => {
+  it('redacts every string in a nested value and keeps the rest', () => {
+    const value = {
+      text: 'token=abc',
+      blocks: [{ text: 'postgresql://a:b@h/db', n: 3 }],
+      ok: true,
+      none: null
+    };
+    expect(redactStrings(value, redactCredentials)).toEqual({
+      text: 'token=***',
+      blocks: [{ text: 'postgresql://***@h/db', n: 3 }],
+      ok: true,
+      none: null
+    });
   });
 });

@@ -4,10 +4,12 @@
  * rate limits, 5xx retries, exhausted retries and permission errors.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import net from 'node:net';
 import { startGitHubFake, type GitHubFake } from '../../../../action-tests/fakes/github/index.ts';
 import { MemoryLogger } from '../../src/logger.ts';
 import {
   GitHubApiError,
+  GitHubBudget,
   createGitHubClient,
   readGitHubRunContext,
   type GitHubClient
@@ -307,6 +309,75 @@ describe('failures', () => {
     expect(error).toMatchObject({ kind: 'network' });
     expect((error as Error).message).toMatch(/failed with no answer/);
     fake = await startGitHubFake();
+  });
+});
+
+describe('the time budget', () => {
+  /** A loopback server that accepts every connection and never answers. */
+  async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => {
+        for (const socket of sockets) socket.destroy();
+        return new Promise((resolve) => server.close(() => resolve()));
+      }
+    };
+  }
+
+  it('cuts a call to a GitHub that never answers at the budget, then refuses the next at once', async () => {
+    const silent = await silentServer();
+    try {
+      const budget = new GitHubBudget(500);
+      const github = await createGitHubClient({
+        token: fake.token,
+        repository: { owner: 'octo-org', repo: 'shop' },
+        baseUrl: silent.url,
+        userAgent: 'deploy-actions-test',
+        logger,
+        requestTimeoutMs: 60_000,
+        // Under Jest's module realm fetch's AbortError is no `Error`, so Octokit would retry the
+        // aborted call in the background (without sending it) and hold Jest open; plain Node does not.
+        retries: 0,
+        budget
+      });
+      const started = performance.now();
+      const first = await github.listDeployments({ environment: 'production' }).catch((e: unknown) => e);
+      const firstMs = performance.now() - started;
+      expect(first).toBeInstanceOf(GitHubApiError);
+      expect(first).toMatchObject({ kind: 'budget' });
+      expect((first as Error).message).toBe(
+        'GitHub API GET /repos/{owner}/{repo}/deployments not done: the 1 s this run may wait for GitHub ran out'
+      );
+      // Generous slack for a loaded machine; without the budget this call waits 60 s per try.
+      expect(firstMs).toBeGreaterThanOrEqual(450);
+      expect(firstMs).toBeLessThan(10_000);
+      expect(budget.spent).toBe(true);
+      const second = await github.createIssue({ title: 't', body: 'b' }).catch((e: unknown) => e);
+      expect(second).toMatchObject({ kind: 'budget', endpoint: 'POST /repos/{owner}/{repo}/issues' });
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('counts only the time calls are in flight, so answered calls leave the rest of the budget', async () => {
+    const budget = new GitHubBudget(2_000);
+    const github = await createGitHubClient({
+      token: fake.token,
+      repository: { owner: 'octo-org', repo: 'shop' },
+      baseUrl: fake.url,
+      userAgent: 'deploy-actions-test',
+      logger,
+      budget
+    });
+    await github.listDeployments({ environment: 'production' });
+    // Waiting between calls is not GitHub's time.
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await expect(github.listDeployments({ environment: 'production' })).resolves.toEqual([]);
+    expect(budget.spent).toBe(false);
   });
 });
 

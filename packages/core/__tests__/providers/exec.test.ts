@@ -48,6 +48,26 @@ describe('createExec (real processes)', () => {
     expect(describeExecResult(['sh', '-c', 'x'], result)).toBe('`sh -c x` exited with status 3: oops');
   });
 
+  it('describes a failure with a short excerpt that keeps no credential', () => {
+    const result = {
+      exitCode: 3,
+      signal: null,
+      timedOut: false,
+      stdout: '',
+      stderr: [
+        'x'.repeat(1000),
+        'connecting to postgresql://app:S3cretDbPw@127.0.0.1/db',
+        `Authorization: Bearer ${'t'.repeat(400)}`
+      ].join('\n'),
+      durationMs: 12
+    };
+    const message = describeExecResult(['./deploy.sh', '--password=hunter22'], result);
+    expect(message).toMatch(/^`\.\/deploy\.sh --password=\*\*\*` exited with status 3: …/);
+    expect(message).toContain('postgresql://***@127.0.0.1/db / Authorization: ***');
+    expect(message.length).toBeLessThan(400);
+    for (const secret of ['S3cretDbPw', 'hunter22', 'tttt']) expect(message).not.toContain(secret);
+  });
+
   it('passes arguments without a shell: nothing is expanded', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'exec-test-'));
     try {

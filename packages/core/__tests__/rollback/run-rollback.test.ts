@@ -11,7 +11,9 @@ import type {
 } from '../../src/github/client.ts';
 import type { HealthGateConfig } from '../../src/health/run-health-gate.ts';
 import { buildDeployRecord, parseDeployRecord } from '../../src/github/deploy-record.ts';
+import { GitHubApiError } from '../../src/github/client.ts';
 import { MemoryLogger } from '../../src/logger.ts';
+import { Redactor } from '../../src/redact.ts';
 import type { MetricProvider } from '../../src/providers/metrics/provider.ts';
 import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
 import type { DowngradeConfig, DowngradeReport } from '../../src/rollback/downgrade.ts';
@@ -136,7 +138,10 @@ class FakeRouter implements TrafficRouter {
 
 class FakeExec implements Exec {
   calls: { argv: readonly string[]; options: ExecOptions }[] = [];
-  constructor(private readonly exitCode = 0) {}
+  constructor(
+    private readonly exitCode = 0,
+    private readonly stderr = 'boom'
+  ) {}
   async run(argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
     this.calls.push({ argv, options });
     return {
@@ -144,7 +149,7 @@ class FakeExec implements Exec {
       signal: null,
       timedOut: false,
       stdout: '',
-      stderr: 'boom',
+      stderr: this.stderr,
       durationMs: 1200
     };
   }
@@ -175,13 +180,24 @@ const healthConfig: HealthGateConfig = {
   smoke: []
 };
 
+/** A secret the run registered (as the action context does for secret inputs). */
+const MASKED = 'masked-reason-secret-42';
+
 function setup(
-  options: { script?: Script; exit?: number; router?: FakeRouter; github?: FakeGitHub | null } = {}
+  options: {
+    script?: Script;
+    exit?: number;
+    stderr?: string;
+    router?: FakeRouter;
+    github?: FakeGitHub | null;
+  } = {}
 ) {
   const clock = new ManualClock();
   const http = new ScriptedHttp(clock, options.script ?? healthy('1.4.0'));
   const github = options.github === null ? undefined : (options.github ?? history());
-  const exec = new FakeExec(options.exit ?? 0);
+  const exec = new FakeExec(options.exit ?? 0, options.stderr);
+  const redactor = new Redactor();
+  redactor.add(MASKED);
   const router = options.router ?? new FakeRouter();
   const logger = new MemoryLogger();
   const deps = {
@@ -191,7 +207,8 @@ function setup(
     clock,
     logger,
     router,
-    notifyAttempts: 2
+    notifyAttempts: 2,
+    redact: (text: string) => redactor.redact(text)
   };
   return { deps, github, exec, router, http, logger };
 }
@@ -344,6 +361,63 @@ describe('runRollback', () => {
     expect(notify).toMatchObject({ status: 'failed', warningOnly: true });
     expect(report.notification).toMatchObject({ delivered: false, attempts: 2, status: 503 });
     expect(JSON.stringify(report) + logger.lines.join('\n')).not.toContain('SECRET-PATH');
+  });
+
+  it('sends nothing secret off the runner: masked values and credential shapes are redacted', async () => {
+    const stderr = [
+      'POST https://deploy.example.com/api',
+      'Authorization: Bearer tok-deploy-7f3a9c',
+      'could not reach postgresql://app:S3cretDbPw@db.internal/app'
+    ].join('\n');
+    const { deps, github, http } = setup({ exit: 3, stderr });
+    const report = await runRollback(
+      { ...base, reason: `error rate 6% (${MASKED}) token=tok-in-reason` },
+      deps
+    );
+    expect(statusOf(report).redeploy).toBe('failed');
+    const issue = github!.issues[0]!;
+    const sent = [
+      issue.title,
+      issue.body,
+      ...github!.statusWrites.map((w) => w.input.description ?? ''),
+      ...github!.created.map((d) => d.description ?? ''),
+      ...http.to('/services/').map((r) => r.body ?? '')
+    ].join('\n');
+    // What is sent still says what failed, with the exit status and a redacted excerpt.
+    expect(issue.body).toContain('exited with status 3');
+    expect(issue.body).toContain('postgresql://***@db.internal/app');
+    expect(http.to('/services/')[0]!.body).toContain('Authorization: ***');
+    expect(github!.statusWrites[0]!.input.description).toBe('rolled back: error rate 6% (***) token=***');
+    for (const secret of [MASKED, 'tok-deploy-7f3a9c', 'S3cretDbPw', 'tok-in-reason'])
+      expect(sent).not.toContain(secret);
+  });
+
+  it('says which GitHub writes were not made when GitHub stops answering, and still succeeds', async () => {
+    const github = history();
+    const spent = () =>
+      new GitHubApiError(
+        'GitHub API POST /repos/{owner}/{repo}/deployments not done: the 60 s this run may wait for GitHub ran out',
+        'budget',
+        undefined,
+        'POST /repos/{owner}/{repo}/deployments'
+      );
+    github.createDeployment = async () => {
+      throw spent();
+    };
+    github.createIssue = async () => {
+      throw spent();
+    };
+    const { deps } = setup({ github });
+    const report = await runRollback(base, deps);
+    expect(report.succeeded).toBe(true);
+    const detail = (name: string) => report.steps.find((s) => s.name === name)!.detail;
+    expect(statusOf(report)).toMatchObject({ 'deployment-status': 'failed', incident: 'failed' });
+    expect(detail('deployment-status')).toBe(
+      '#4 marked failure; not written: the deployment of 1.4.0 and its success status ' +
+        '(GitHub API POST /repos/{owner}/{repo}/deployments not done: the 60 s this run may wait for GitHub ran out)'
+    );
+    expect(detail('incident')).toMatch(/^not written: the incident issue \(GitHub API .* ran out\)$/);
+    expect(report.nextSteps.join(' ')).toContain('No incident issue was opened');
   });
 
   it('treats a failed incident issue as a warning', async () => {

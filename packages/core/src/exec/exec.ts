@@ -4,6 +4,7 @@
  * through a shell, with a time limit and their exit status reported as data.
  */
 import { formatDuration } from '../inputs/duration.ts';
+import { redactCredentials } from '../redact.ts';
 import { formatCommandLine } from './command-line.ts';
 
 export interface ExecOptions {
@@ -43,6 +44,8 @@ export class ExecError extends Error {
 }
 
 const OUTPUT_LIMIT = 64 * 1024;
+/** Enough for the line that says why: a message that leaves the runner is no place for a whole output. */
+const EXCERPT_LIMIT = 300;
 
 /** True when the program exited with status 0 in time. */
 export function succeeded(result: ExecResult): boolean {
@@ -50,8 +53,11 @@ export function succeeded(result: ExecResult): boolean {
 }
 
 /**
- * One line saying how a program ended, with the last lines of what it printed (the reason is often
- * the line before the last: `nginx: [emerg] unknown directive …` before `… test failed`).
+ * One line saying how a program ended, with a short excerpt of the last lines it printed (the
+ * reason is often the line before the last: `nginx: [emerg] unknown directive …` before `… test
+ * failed`). The message travels to logs, reports and, in a rollback, off the runner, so neither
+ * the command line nor the excerpt keeps a credential shape (`Bearer …`, URL user info,
+ * `password=…`): see redactCredentials.
  */
 export function describeExecResult(argv: readonly string[], result: ExecResult): string {
   const how = result.timedOut
@@ -59,18 +65,21 @@ export function describeExecResult(argv: readonly string[], result: ExecResult):
     : result.exitCode !== null
       ? `exited with status ${result.exitCode}`
       : `was killed by ${result.signal ?? 'a signal'}`;
-  const said = lastLines(result.stderr) || lastLines(result.stdout);
-  return `\`${formatCommandLine(argv)}\` ${how}${said ? `: ${said}` : ''}`;
+  const said = excerpt(result.stderr) || excerpt(result.stdout);
+  return `\`${redactCredentials(formatCommandLine(argv))}\` ${how}${said ? `: ${said}` : ''}`;
 }
 
-function lastLines(text: string, count = 3): string {
+/** The last lines of an output, redacted, joined and cut to their last 300 characters. */
+function excerpt(text: string, count = 3): string {
+  // Redacted before the cut: a cut through `Bearer …` would leave a token no shape recognises.
   const joined = text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .slice(-count)
+    .map(redactCredentials)
     .join(' / ');
-  return joined.length > 500 ? `…${joined.slice(-500)}` : joined;
+  return joined.length > EXCERPT_LIMIT ? `…${joined.slice(-EXCERPT_LIMIT)}` : joined;
 }
 
 /**

@@ -189,7 +189,7 @@ export interface GitHubClient {
 
 /** Why a call failed, for the message and for callers that treat some kinds differently. */
 export type GitHubErrorKind =
-  'not-found' | 'permission' | 'rate-limit' | 'server' | 'network' | 'invalid' | 'auth';
+  'not-found' | 'permission' | 'rate-limit' | 'server' | 'network' | 'invalid' | 'auth' | 'budget';
 
 /** A GitHub API call that failed for good (after retries). The token is never part of it. */
 export class GitHubApiError extends Error {

@@ -9,6 +9,7 @@
  * inputs, or needs no GitHub check, does not load them.
  */
 import type { Logger } from '../logger.ts';
+import { GitHubBudgetSpent, type GitHubBudget } from './budget.ts';
 import {
   GitHubApiError,
   permissionFor,
@@ -41,6 +42,8 @@ export interface OctokitClientOptions {
   requestTimeoutMs?: number;
   /** Milliseconds per second of the waits GitHub asks for and of the retry backoff (1000; tests shrink it). */
   waitUnitMs?: number;
+  /** One limit on the time all calls together may wait for GitHub (default: none). */
+  budget?: GitHubBudget;
 }
 
 type Json = Record<string, unknown>;
@@ -210,12 +213,15 @@ export async function createGitHubClient(options: OctokitClientOptions): Promise
   const { logger } = options;
   const baseFetch = (defaults.request?.fetch ?? globalThis.fetch) as typeof fetch;
   // One timeout per HTTP exchange: a hung connection to GitHub must not hang the deploy job.
+  // The budget's abort is an AbortError, which the retry plugin does not retry; a timeout is.
   const timedFetch: typeof fetch = (input, init) =>
     baseFetch(input, {
       ...init,
-      signal: init?.signal
-        ? AbortSignal.any([init.signal, AbortSignal.timeout(timeoutMs)])
-        : AbortSignal.timeout(timeoutMs)
+      signal: AbortSignal.any(
+        [init?.signal, AbortSignal.timeout(timeoutMs), options.budget?.signal].filter(
+          (signal): signal is AbortSignal => signal !== undefined && signal !== null
+        )
+      )
     });
 
   const onLimit =
@@ -268,10 +274,18 @@ export async function createGitHubClient(options: OctokitClientOptions): Promise
   });
 
   const repo = options.repository;
+  const { budget } = options;
   const call = async <T>(endpoint: string, run: () => Promise<T>): Promise<T> => {
     try {
-      return await run();
+      return await (budget ? budget.spend(run) : run());
     } catch (error) {
+      if (budget?.spent)
+        throw new GitHubApiError(
+          `GitHub API ${endpoint} not done: ${new GitHubBudgetSpent(budget.limitMs).message}`,
+          'budget',
+          undefined,
+          endpoint
+        );
       throw describeFailure(error, endpoint);
     }
   };

@@ -96,6 +96,36 @@ export function httpUrl() {
   });
 }
 
+/**
+ * A PostgreSQL URL (postgresql://, postgres://, or postgresql+driver:// as SQLAlchemy writes it);
+ * `example` is shown in the error message.
+ */
+export function postgresUrl(example = 'postgresql://user:password@host:5432/app') {
+  return refineString(`a PostgreSQL URL such as ${example}`, (value) => {
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'postgres:' || protocol === 'postgresql:' || protocol.startsWith('postgresql+')
+        ? value
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/**
+ * The secret parts of a database URL input: the whole URL and its password alone (an error
+ * message or a driver can print the password without the rest of the URL).
+ */
+export function databaseUrlSecrets(raw: string): string[] {
+  try {
+    const password = decodeURIComponent(new URL(raw).password);
+    return password ? [raw, password] : [raw];
+  } catch {
+    return [raw];
+  }
+}
+
 /** A URL path starting with `/` (query allowed), no spaces. */
 export function urlPath() {
   return refineString('a path starting with /, such as /health', (value) =>

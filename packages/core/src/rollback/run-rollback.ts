@@ -7,7 +7,7 @@
 import type { Clock } from '../clock.ts';
 import { errorMessage } from '../errors.ts';
 import { describeExecResult, succeeded, type Exec } from '../exec/exec.ts';
-import type { GitHubClient } from '../github/client.ts';
+import type { GitHubClient, GitHubDeployment, GitHubIssue } from '../github/client.ts';
 import { buildDeployRecord } from '../github/deploy-record.ts';
 import { runHealthGate, type HealthGateConfig } from '../health/run-health-gate.ts';
 import type { HealthGateReport } from '../health/report.ts';
@@ -19,6 +19,7 @@ import type { MetricProviderSpec } from '../providers/metrics/spec.ts';
 import { createTrafficRouter } from '../providers/traffic/factory.ts';
 import type { TrafficRouter } from '../providers/traffic/router.ts';
 import type { TrafficRouterSpec } from '../providers/traffic/spec.ts';
+import { outboundRedaction, redactStrings } from '../redact.ts';
 import type { DowngradeConfig, DowngradeReport } from './downgrade.ts';
 import { draftIncident } from './incident.ts';
 import { renderNotification, type NotifyFormat, type RollbackEvent } from './notify.ts';
@@ -35,6 +36,14 @@ import {
 
 /** How many recent deployments are read to find the target: enough history, bounded API calls. */
 const HISTORY_LIMIT = 30;
+
+/**
+ * The time a rollback may wait for GitHub, over all its calls: the history read and the writes
+ * after the safety steps (statuses, incident). Traffic moves before any of them; a GitHub that
+ * never answers then costs a minute in all, not every call's timeout times its retries, and the
+ * steps say what was not written.
+ */
+export const ROLLBACK_GITHUB_BUDGET_MS = 60_000;
 
 export interface RollbackConfig {
   environment: string;
@@ -67,6 +76,12 @@ export interface RollbackDeps {
   metricProvider?: MetricProvider;
   /** Delivery attempts of the notification (default 4). */
   notifyAttempts?: number;
+  /**
+   * Masks the run's registered secrets (the action context's `redact`). Everything sent off the
+   * runner (deployment statuses, the incident issue, the notification) goes through it and then
+   * through the credential shapes (outboundRedaction).
+   */
+  redact: (text: string) => string;
 }
 
 /** The `report` output: schema rollback/v1. Never holds a secret (no URL of the webhook, no token). */
@@ -114,6 +129,7 @@ export async function readDeploymentHistory(
 /** Runs the whole sequence and returns the report; throws only on a bug, never on a failed step. */
 export async function runRollback(config: RollbackConfig, deps: RollbackDeps): Promise<RollbackReport> {
   const { github, clock, logger } = deps;
+  const outbound = outboundRedaction(deps.redact);
   const startedAt = clock.date();
   const steps = new StepRecorder(clock, logger);
   let target: RollbackTarget | undefined;
@@ -229,35 +245,46 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     const restored = target;
     await steps.run('deployment-status', async () => {
       const ok = blocking().length === 0;
-      const notes: string[] = [];
+      const state = ok ? 'success' : 'failure';
+      const writes: GitHubWrite[] = [];
       if (current && current.sha !== restored.sha) {
-        await github.createDeploymentStatus(current.id, {
-          state: 'failure',
-          description: `rolled back: ${config.reason}`.slice(0, 140),
-          ...(config.runUrl ? { logUrl: config.runUrl } : {}),
-          autoInactive: false
+        const bad = current;
+        writes.push({
+          what: `the failure status of #${bad.id} (${bad.version})`,
+          write: async () => {
+            await github.createDeploymentStatus(bad.id, {
+              state: 'failure',
+              description: outbound(`rolled back: ${config.reason}`).slice(0, 140),
+              ...(config.runUrl ? { logUrl: config.runUrl } : {}),
+              autoInactive: false
+            });
+            return `#${bad.id} marked failure`;
+          }
         });
-        notes.push(`#${current.id} marked failure`);
       }
-      const deployment = await github.createDeployment({
-        ref: restored.sha ?? restored.version,
-        environment: config.environment,
-        description: `rollback to ${restored.version}`.slice(0, 140),
-        autoMerge: false,
-        requiredContexts: [],
-        payload: restoredPayload(restored, config.runUrl)
+      writes.push({
+        what: `the deployment of ${restored.version} and its ${state} status`,
+        write: async () => {
+          const deployment = await github.createDeployment({
+            ref: restored.sha ?? restored.version,
+            environment: config.environment,
+            description: outbound(`rollback to ${restored.version}`).slice(0, 140),
+            autoMerge: false,
+            requiredContexts: [],
+            payload: restoredPayload(restored, config.runUrl)
+          });
+          restoredDeploymentId = deployment.id;
+          await github.createDeploymentStatus(deployment.id, {
+            state,
+            description: outbound(
+              ok ? `restored ${restored.version}` : `rollback failed: ${blocking()[0]?.name}`
+            ).slice(0, 140),
+            ...(config.runUrl ? { logUrl: config.runUrl } : {})
+          });
+          return `#${deployment.id} created for ${restored.version} (${state})`;
+        }
       });
-      restoredDeploymentId = deployment.id;
-      await github.createDeploymentStatus(deployment.id, {
-        state: ok ? 'success' : 'failure',
-        description: (ok ? `restored ${restored.version}` : `rollback failed: ${blocking()[0]?.name}`).slice(
-          0,
-          140
-        ),
-        ...(config.runUrl ? { logUrl: config.runUrl } : {})
-      });
-      notes.push(`#${deployment.id} created for ${restored.version} (${ok ? 'success' : 'failure'})`);
-      return { detail: notes.join('; ') };
+      return { detail: (await writeInOrder(writes)).join('; ') };
     });
   } else steps.skip('deployment-status', github ? 'no target to record' : 'no github-token');
 
@@ -285,12 +312,15 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
   if (config.notify) {
     const notify = config.notify;
     await steps.run('notify', async () => {
-      notification = await sendNotification(renderNotification(notify.format, event()), {
-        url: notify.url,
-        http: deps.http,
-        clock,
-        ...(deps.notifyAttempts ? { attempts: deps.notifyAttempts } : {})
-      });
+      notification = await sendNotification(
+        redactStrings(renderNotification(notify.format, event()), outbound),
+        {
+          url: notify.url,
+          http: deps.http,
+          clock,
+          ...(deps.notifyAttempts ? { attempts: deps.notifyAttempts } : {})
+        }
+      );
       // The webhook URL is a secret: an error message naming it must not reach logs or the report.
       if (notification.error) notification.error = notification.error.split(notify.url).join('***');
       if (!notification.delivered)
@@ -329,12 +359,17 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
         ),
         commits
       });
-      const issue = await github.createIssue({
-        title: draft.title,
-        body: draft.body,
-        labels: draft.labels,
-        ...(draft.assignees.length ? { assignees: draft.assignees } : {})
-      });
+      let issue: GitHubIssue;
+      try {
+        issue = await github.createIssue({
+          title: outbound(draft.title),
+          body: outbound(draft.body),
+          labels: draft.labels,
+          ...(draft.assignees.length ? { assignees: draft.assignees } : {})
+        });
+      } catch (error) {
+        throw notWritten([], ['the incident issue'], error);
+      }
       incidentUrl = issue.htmlUrl;
       return {
         detail: `#${issue.number} opened${draft.assignees.length ? `, assigned to ${draft.assignees.map((a) => `@${a}`).join(', ')}` : ''}${commitNote}`
@@ -389,6 +424,38 @@ function restoredPayload(target: RollbackTarget, runUrl: string | undefined): Re
     }),
     rollback: true
   };
+}
+
+/** One GitHub write of a step: what it records (said when it was not written) and the call. */
+interface GitHubWrite {
+  what: string;
+  /** Resolves to a note on what was written. */
+  write: () => Promise<string>;
+}
+
+/**
+ * Runs the writes one after the other and returns their notes. When one fails (GitHub down, its
+ * time budget spent), the step fails with what was written and what was not, so people know what
+ * to record by hand.
+ */
+async function writeInOrder(writes: readonly GitHubWrite[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const [index, { write }] of writes.entries()) {
+    try {
+      notes.push(await write());
+    } catch (error) {
+      throw notWritten(
+        notes,
+        writes.slice(index).map((w) => w.what),
+        error
+      );
+    }
+  }
+  return notes;
+}
+
+function notWritten(written: readonly string[], missing: readonly string[], error: unknown): Error {
+  return new Error([...written, `not written: ${missing.join(', ')} (${errorMessage(error)})`].join('; '));
 }
 
 /** What a person does next, from the steps' outcomes. */
