@@ -134,3 +134,23 @@ describe('the saved router spec', () => {
     expect(readdirSync(dir)).toEqual(['weights.log']);
   });
 });
+
+describe("the router command's environment", () => {
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'canary-reset-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is what a run: step sees, plus CANARY_WEIGHT: no input (a probe URL password) and no state', async () => {
+    const main = await runAction('canary-step', {
+      inputs: { ...inputs(`sh -c 'env > ${dir}/env'`, 'reader:pw-9c8b7a61@'), weight: '10', duration: '2s' }
+    });
+    expect(main.exitCode).toBe(0);
+    const env = readFileSync(path.join(dir, 'env'), 'utf8');
+    expect(env).toMatch(/^CANARY_WEIGHT=10$/m);
+    expect(env).toMatch(/^GITHUB_SHA=/m);
+    expect(env).toMatch(/^RUNNER_TEMP=/m);
+    expect(env).not.toMatch(/^(INPUT|STATE)_/im);
+    expect(env).not.toContain('pw-9c8b7a61');
+  });
+});

@@ -614,6 +614,15 @@ function toConfigurationError(config: MigrateDryRunConfig, error: unknown): Conf
   }
   if (!(error instanceof AlembicDriverError)) return undefined;
   switch (error.kind) {
+    // The first call only asks for versions: an interpreter that ends without answering it is
+    // not one with alembic (`python: /bin/false`), whatever it printed.
+    case 'no-result':
+      if (error.details.command !== 'probe') return undefined;
+      return problem(
+        'python',
+        shown(config.python),
+        `an interpreter with alembic installed: it ${error.details.exitCode === null ? 'was stopped' : `exited with status ${String(error.details.exitCode)}`} when asked for alembic's version`
+      );
     case 'no-alembic':
       return problem(
         'python',
