@@ -131,9 +131,14 @@ export function assessProbe(target: ProbeTarget, observation: ProbeObservation):
   const failing = checks.filter((c) => c.status === 'fail');
   const onlyMismatch = failing.length > 0 && failing.every((c) => c.cause === 'version') && mismatch;
   const outcome: ProbeOutcome = failing.length === 0 ? 'pass' : onlyMismatch ? 'pending' : 'fail';
+  // A refused value nobody expected warns under its own name (an expected one already failed).
   const refused = reported?.refused ?? [];
-  for (const { reason } of refused)
-    checks.push({ name: 'health', status: 'warn', detail: reason, cause: 'body' });
+  for (const { field, reason } of refused) {
+    const name = field === 'version' ? 'version' : 'git-sha';
+    if (!checks.some((check) => check.name === name)) {
+      checks.push({ name, status: 'warn', detail: reason, cause: 'body' });
+    }
+  }
   const summary =
     failing.length === 0
       ? `healthy${reported?.version ? `, version ${reported.version}` : ''}${refused.map(({ reason }) => `; ${reason}`).join('')}`
