@@ -6,21 +6,11 @@
  * Prometheus keep their targets.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readUpstreamWeight, renderUpstream } from '../packages/core/src/providers/traffic/nginx.ts';
-import {
-  inputVariable,
-  node24,
-  parseAnnotations,
-  parseCommandFile,
-  readActionYml,
-  repoRoot,
-  runAction,
-  type ActionRun
-} from './run-action.ts';
+import { readActionYml, runAction, startAction, type ActionRun } from './run-action.ts';
 import {
   freePort,
   httpRequest,
@@ -334,12 +324,8 @@ describe('a healthy canary', () => {
 
   it('SIGTERM during the analysis: the post step puts all traffic back on stable', async () => {
     await resetTraffic();
-    const main = spawnBundle('index.js', {
-      ...nginxInputs(),
-      ...probeInputs(),
-      ...PROBE_FAST,
-      weight: '10',
-      duration: '60s'
+    const main = startAction('canary-step', {
+      inputs: { ...nginxInputs(), ...probeInputs(), ...PROBE_FAST, weight: '10', duration: '60s' }
     });
     try {
       await main.waitFor('10% #1');
@@ -347,8 +333,9 @@ describe('a healthy canary', () => {
       const split = await throughNginx(50);
       expect(split.canary).toBe(5);
       main.child.kill('SIGTERM');
-      expect(await main.exited).toEqual({ code: null, signal: 'SIGTERM' });
-      const state = main.state();
+      const stopped = await main.finished;
+      expect([stopped.exitCode, stopped.signal]).toEqual([null, 'SIGTERM']);
+      const state = stopped.state;
       expect(state).toMatchObject({ weight: '10', 'requested-weight': '10' });
       expect(state.finished).toBeUndefined();
       expect(routedWeight()).toBe(10);
@@ -365,7 +352,7 @@ describe('a healthy canary', () => {
         })
       ]);
     } finally {
-      main.cleanup();
+      main.child.kill('SIGKILL');
     }
   });
 
@@ -656,61 +643,3 @@ describe('bad input fails the step before any traffic moves', () => {
     expect(run.state.weight).toBeUndefined();
   });
 });
-
-/** Runs a bundle in the background (for signals), as runAction does, keeping the state file. */
-function spawnBundle(entry: 'index.js' | 'post.js', inputs: Record<string, string>) {
-  const temp = mkdtempSync(path.join(os.tmpdir(), 'canary-spawn-'));
-  const files = {
-    GITHUB_OUTPUT: path.join(temp, 'output'),
-    GITHUB_STATE: path.join(temp, 'state'),
-    GITHUB_STEP_SUMMARY: path.join(temp, 'summary.md')
-  };
-  for (const file of Object.values(files)) writeFileSync(file, '');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: temp,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_RUN_ID: '9876543210',
-    ...files
-  };
-  for (const [name, spec] of Object.entries(readActionYml('canary-step').inputs ?? {})) {
-    if (spec.default !== undefined) env[inputVariable(name)] = String(spec.default);
-  }
-  for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
-  const child = spawn(node24, [path.join(repoRoot, 'dist', 'canary-step', entry)], {
-    env,
-    cwd: temp,
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  let log = '';
-  const waiters: { text: string; resolve: () => void }[] = [];
-  const collect = (chunk: Buffer) => {
-    log += chunk.toString('utf8');
-    for (const waiter of waiters.filter((w) => log.includes(w.text))) waiter.resolve();
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal }))
-  );
-  return {
-    child,
-    exited,
-    log: () => log,
-    annotations: () => parseAnnotations(log),
-    waitFor: (text: string, timeoutMs = 30_000) =>
-      new Promise<void>((resolve, reject) => {
-        if (log.includes(text)) return resolve();
-        const timer = setTimeout(
-          () => reject(new Error(`no "${text}" within ${timeoutMs} ms; log:\n${log}`)),
-          timeoutMs
-        );
-        waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) });
-      }),
-    state: () => parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
-    cleanup: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      rmSync(temp, { recursive: true, force: true });
-    }
-  };
-}

@@ -485,6 +485,12 @@ describe('bad input: a clear error naming the input, and nothing run against the
       /an interpreter with alembic installed .*No module named 'alembic'/
     ],
     [
+      'an interpreter that exits at once',
+      () => ({ 'working-directory': RULES_APP, python: '/bin/false' }),
+      'python',
+      /^Input `python`: got "\/bin\/false"; expected an interpreter with alembic installed: it exited with status 1 when asked for alembic's version$/
+    ],
+    [
       'an interpreter that does not exist',
       () => ({ 'working-directory': RULES_APP, python: '/nonexistent/python3' }),
       'python',

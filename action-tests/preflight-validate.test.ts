@@ -4,6 +4,8 @@
  * OpenAPI description) and real scanner reports from the corpus.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startGitHubFake, type GitHubFake } from './fakes/github/index.ts';
 import { readActionYml, repoRoot, runAction, type ActionRun } from './run-action.ts';
@@ -70,7 +72,8 @@ async function preflight(
 ): Promise<ActionRun> {
   return runAction('preflight-validate', {
     inputs: inputsFor(repository, given),
-    env: { GITHUB_API_URL: repository.url },
+    // The reports and ignore files live in this repository, as they would in the workspace.
+    env: { GITHUB_API_URL: repository.url, GITHUB_WORKSPACE: repoRoot },
     timeoutMs
   });
 }
@@ -369,6 +372,48 @@ describe('preflight-validate: security reports', () => {
       unknown: 8
     });
     expect(run.summary).toContain('### Security');
+  });
+});
+
+describe('preflight-validate: files outside the workspace', () => {
+  it.each([
+    ['trivy-reports', '/etc/passwd'],
+    ['pip-audit-reports', '../../../../../../etc/*'],
+    ['npm-audit-reports', 'reports/**/../../../../../../../etc/passwd'],
+    ['vuln-ignore-file', '/etc/passwd']
+  ])('%s: %s is refused, naming the input, before anything is read', async (input, value) => {
+    const repository = await healthyRepository();
+    const run = await preflight(repository, { checks: 'security', [input]: value });
+    expect(run.exitCode).toBe(1);
+    const errors = run.annotations.filter((a) => a.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.properties.title).toBe(`preflight-validate: invalid input \`${input}\``);
+    expect(errors[0]!.message).toMatch(new RegExp(`^Input \`${input}\`: got .+; expected .*inside `));
+    expect(run.log + run.summary).not.toContain('root:x');
+    expect(repository.calls).toEqual([]);
+  });
+
+  it('a report that links outside the workspace is not read, and fails the check', async () => {
+    const repository = await healthyRepository();
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'preflight-workspace-'));
+    try {
+      mkdirSync(path.join(workspace, 'reports'));
+      symlinkSync('/etc/passwd', path.join(workspace, 'reports', 'trivy.json'));
+      const run = await runAction('preflight-validate', {
+        inputs: inputsFor(repository, {
+          checks: 'security',
+          'trivy-reports': path.join(workspace, 'reports', '*.json')
+        }),
+        env: { GITHUB_API_URL: repository.url, GITHUB_WORKSPACE: workspace, RUNNER_TEMP: workspace }
+      });
+      expect(run.exitCode).toBe(1);
+      expect(check(run, 'security').reason).toMatch(
+        /reports\/trivy\.json could not be read .*is outside .*; it was not read/
+      );
+      expect(run.log + run.summary + JSON.stringify(run.outputs)).not.toContain('root:x');
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });
 

@@ -2,9 +2,9 @@
  * Runs a built bundle (dist/<action>/index.js or post.js) under Node 24 exactly as the GitHub
  * runner does: inputs as `INPUT_*` variables with action.yml's defaults applied, the GITHUB_*
  * files and context variables, a clean environment. Returns outputs, summary, annotations,
- * saved state and the exit code.
+ * saved state and the exit code; startAction also gives the process, to signal it mid-step.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,7 +55,24 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-export async function runAction(action: string, options: RunActionOptions = {}): Promise<ActionRun> {
+/** A bundle started in the background, for tests that signal it mid-step. */
+export interface StartedAction {
+  child: ChildProcess;
+  /** The log so far. */
+  log(): string;
+  /** Resolves when the log contains `text`; rejects after `timeoutMs`. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** Resolves when the process has ended, with everything it wrote. */
+  finished: Promise<ActionRun>;
+}
+
+/** Runs a bundle to its end; see startAction. */
+export function runAction(action: string, options: RunActionOptions = {}): Promise<ActionRun> {
+  return startAction(action, options).finished;
+}
+
+/** Starts a bundle as the runner does and returns at once; `finished` gives the run. */
+export function startAction(action: string, options: RunActionOptions = {}): StartedAction {
   const bundle = path.join(repoRoot, 'dist', action, options.entry ?? 'index.js');
   if (!existsSync(bundle)) throw new Error(`${bundle} does not exist: run npm run build`);
   const temp = mkdtempSync(path.join(os.tmpdir(), `run-${action}-`));
@@ -112,30 +129,61 @@ export async function runAction(action: string, options: RunActionOptions = {}):
   const started = performance.now();
   const child = spawn(node24, [bundle], { env, cwd: temp, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
   const collect = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
     log += text;
     options.onOutput?.(text);
+    for (const waiter of waiters.filter((w) => log.includes(w.text))) waiter.resolve();
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+  const finished = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.on('close', (code, sig) => resolve([code, sig]))
-  );
-  clearTimeout(timer);
-  const run: ActionRun = {
-    exitCode,
-    signal,
-    log,
-    outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-    state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
-    annotations: parseAnnotations(log),
-    durationMs: performance.now() - started
+  ).then(([exitCode, signal]): ActionRun => {
+    clearTimeout(timer);
+    const run: ActionRun = {
+      exitCode,
+      signal,
+      log,
+      outputs: parseCommandFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
+      summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+      state: parseCommandFile(readFileSync(files.GITHUB_STATE, 'utf8')),
+      annotations: parseAnnotations(log),
+      durationMs: performance.now() - started
+    };
+    rmSync(temp, { recursive: true, force: true });
+    return run;
+  });
+  return {
+    child,
+    log: () => log,
+    waitFor: (text, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        if (log.includes(text)) return resolve();
+        const timer = setTimeout(
+          () => reject(new Error(`no "${text}" within ${timeoutMs} ms; log:\n${log}`)),
+          timeoutMs
+        );
+        waiters.push({ text, resolve: () => (clearTimeout(timer), resolve()) });
+      }),
+    finished
   };
-  rmSync(temp, { recursive: true, force: true });
-  return run;
+}
+
+/**
+ * The lines of a log the runner would read as workflow commands, split as its parser splits (on
+ * `\r`, `\n` and `\r\n`): `::name …::` after leading whitespace, or the legacy `##[name …]`
+ * anywhere in a line. Names are lower-cased, as the runner compares them.
+ */
+export function runnerCommands(log: string): { name: string; line: string }[] {
+  return log.split(/\r\n|\r|\n/).flatMap((line) => {
+    const modern = /^\s*::(.*?)::/.exec(line);
+    const legacy = modern ? undefined : /##\[([^\]]*)\]/.exec(line);
+    const info = modern?.[1] ?? legacy?.[1];
+    return info === undefined ? [] : [{ name: info.split(' ')[0]!.toLowerCase(), line }];
+  });
 }
 
 /** Reads GITHUB_OUTPUT / GITHUB_STATE: `name<<DELIMITER` heredocs, or `name=value` lines. */

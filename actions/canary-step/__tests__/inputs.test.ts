@@ -222,6 +222,8 @@ describe('rules between inputs', () => {
         secrets
       )
     ).toThrow(ConfigurationError);
-    expect(secrets).toEqual(expect.arrayContaining(['pw-4f1c9e', 'reader', 'Bearer tok-9a8b7c', 'tenant-1']));
+    expect(secrets).toEqual(expect.arrayContaining(['pw-4f1c9e', 'Bearer tok-9a8b7c', 'tenant-1']));
+    // A user name is not a secret: masking `reader` would rewrite every word containing it.
+    expect(secrets).not.toContain('reader');
   });
 });

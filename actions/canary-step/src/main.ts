@@ -10,6 +10,7 @@ import {
   createHttpClient,
   createMetricProvider,
   createTrafficRouter,
+  onTermination,
   planWeights,
   recordWeightChanges,
   renderCanarySummary,
@@ -85,7 +86,13 @@ export async function run(context: ActionContext, deps: CanaryStepDependencies =
   }
   const clock = deps.clock ?? systemClock;
   const http = deps.http ?? createHttpClient({ userAgent: 'deploy-actions/canary-step' });
-  const exec = deps.exec ?? createExec();
+  // The router's programs run in their own process groups, which the runner's cancellation does
+  // not reach: their ids go into the state as they start and end, and a cancelled step stops them
+  // before it ends (a command that outlived the job once set 50% after the post step's reset).
+  const processes = createExec({
+    onRunningChange: (groups) => context.saveState(CanaryState.commands, JSON.stringify(groups))
+  });
+  const exec = deps.exec ?? processes;
   const logger = context.logger;
 
   // The post step resets the weight from this state if the job dies while traffic is split.
@@ -94,7 +101,8 @@ export async function run(context: ActionContext, deps: CanaryStepDependencies =
   const router = recordWeightChanges(baseRouter, (name, value) => context.saveState(name, value));
   const metrics = createMetricProvider(metricSpec, { http, clock });
 
-  const result = await runCanary(config, { router, metrics, clock, logger });
+  const stopHandlingSignals = onTermination(() => processes.stopAll());
+  const result = await runCanary(config, { router, metrics, clock, logger }).finally(stopHandlingSignals);
   // Traffic is where the decision put it (or left on purpose): nothing for the post step to undo.
   if (result.traffic.ok) context.saveState(CanaryState.finished, 'true');
 

@@ -1,13 +1,15 @@
 /**
  * The canary-step post step (`post-if: always()`): when main did not finish while traffic was
- * split (the job was cancelled, timed out or crashed), put all traffic back on stable through the
- * router main saved. The decision is core's planPostStep.
+ * split (the job was cancelled, timed out or crashed), stop the router commands main left running,
+ * then put all traffic back on stable through the router main saved. The decision is core's
+ * planPostStep.
  */
 import {
   createExec,
   createTrafficRouter,
   renderCanaryPostSummary,
   runCanaryPost,
+  stopProcessGroups,
   type ActionContext,
   type Exec
 } from '@deploy-actions/core';
@@ -16,6 +18,7 @@ export async function runPost(context: ActionContext, deps: { exec?: Exec } = {}
   const exec = deps.exec ?? createExec();
   const result = await runCanaryPost((name) => context.getState(name), {
     createRouter: (spec) => createTrafficRouter(spec, { exec, logger: context.logger }),
+    stopCommands: (groups) => stopProcessGroups(groups),
     logger: context.logger
   });
   if (result.action === 'nothing') return;

@@ -263,7 +263,7 @@ describe('readHealthGateInputs', () => {
         secrets
       )
     ).toThrow(ConfigurationError);
-    expect(secrets).toEqual(['p@ss-w0rd', 'deploy', 'Bearer tok-123456', 'X-Api-Key sk-live-abcdef']);
+    expect(secrets).toEqual(['p@ss-w0rd', 'Bearer tok-123456', 'X-Api-Key sk-live-abcdef']);
     const error = configurationError({
       url: 'https://deploy:p%40ss-w0rd@staging-api.example.com',
       headers: 'Authorization: Bearer tok-123456\nX-Api-Key sk-live-abcdef'
@@ -278,9 +278,9 @@ describe('readHealthGateInputs', () => {
     expect(error.message).not.toMatch(/tok-123456|sk-live|p%40ss|p@ss/);
   });
 
-  it('shows an invalid url with its credentials masked', () => {
+  it('shows an invalid url with its password masked', () => {
     const error = configurationError({ url: 'ftp://user:hunter22@example.com' });
-    expect(error.problems[0]).toMatchObject({ input: 'url', shownValue: '"ftp://***:***@example.com"' });
+    expect(error.problems[0]).toMatchObject({ input: 'url', shownValue: '"ftp://user:***@example.com"' });
     expect(error.message).not.toContain('hunter22');
     expect(configurationError({ url: 'ftp://example.com' }).problems[0]!.shownValue).toBe(
       '"ftp://example.com"'

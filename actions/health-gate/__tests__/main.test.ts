@@ -143,7 +143,7 @@ describe('run', () => {
     const fake = fakeContext(runnerInputs(workflowInputs));
     await run(fake.context, { http, clock });
 
-    expect(fake.secrets).toEqual([PASSWORD, 'deploy', `Bearer ${TOKEN}`, 'acme', '${{ github.token }}']);
+    expect(fake.secrets).toEqual([PASSWORD, `Bearer ${TOKEN}`, 'acme', '${{ github.token }}']);
     expect(http.requests[0]!.url).toBe(`https://deploy:${PASSWORD}@staging-api.example.com/health`);
     for (const request of http.requests) {
       expect(request.headers).toMatchObject({ authorization: `Bearer ${TOKEN}`, 'x-tenant': 'acme' });

@@ -3,6 +3,7 @@
  * calendar) before any request, build the dependencies, run the checks, write outputs, annotations
  * and the summary. Every decision lives in the core library.
  */
+import path from 'node:path';
 import {
   ConfigurationError,
   PREFLIGHT_API_CHECKS,
@@ -11,6 +12,10 @@ import {
   VerdictFailure,
   createGitHubClient,
   createReportFileAccess,
+  globOutsideRoots,
+  isInsideRoots,
+  readableRoots,
+  describeRoots,
   loadHolidayCalendar,
   parseIgnoreFile,
   readGitHubRunContext,
@@ -51,19 +56,42 @@ export interface ResolvedInputs {
   sha: string;
 }
 
+const REPORT_INPUTS = ['trivy-reports', 'pip-audit-reports', 'npm-audit-reports'] as const;
+
 /**
  * The checks the schema cannot make alone (they read a file, load calendar data or need the run's
- * variables). All problems are reported together, still before any request.
+ * variables). All problems are reported together, still before any request. Files and globs must
+ * stay inside the workspace or RUNNER_TEMP (`cwd` outside a runner).
  */
 export async function resolveInputs(
   inputs: PreflightInputs,
   files: ReportFileAccess,
-  env: Record<string, string | undefined>
+  env: Record<string, string | undefined>,
+  cwd: string = process.cwd()
 ): Promise<ResolvedInputs> {
   const problems: InputProblem[] = [];
+  const roots = readableRoots(env, cwd);
+  for (const input of REPORT_INPUTS) {
+    for (const pattern of inputs[input] ?? []) {
+      const outside = globOutsideRoots(pattern, cwd, roots);
+      if (outside) {
+        problems.push({
+          input,
+          shownValue: JSON.stringify(pattern),
+          expected: `globs of report files inside ${describeRoots(roots)} (${outside})`
+        });
+      }
+    }
+  }
   let ignores: IgnoreEntry[] = [];
   const ignoreFile = inputs['vuln-ignore-file'];
-  if (ignoreFile !== undefined) {
+  if (ignoreFile !== undefined && !isInsideRoots(path.resolve(cwd, ignoreFile), roots)) {
+    problems.push({
+      input: 'vuln-ignore-file',
+      shownValue: JSON.stringify(ignoreFile),
+      expected: `a YAML file inside ${describeRoots(roots)} (${path.resolve(cwd, ignoreFile)} is outside)`
+    });
+  } else if (ignoreFile !== undefined) {
     try {
       ignores = await parseIgnoreFile(await files.readFile(ignoreFile));
     } catch (error) {
@@ -214,9 +242,9 @@ export async function run(context: ActionContext, deps: PreflightDependencies = 
     (value) => context.setSecret(value)
   );
   const cwd = deps.cwd ?? process.cwd();
-  const files = deps.files ?? createReportFileAccess(cwd);
   const env = deps.env ?? process.env;
-  const resolved = await resolveInputs(inputs, files, env);
+  const files = deps.files ?? createReportFileAccess(cwd, readableRoots(env, cwd));
+  const resolved = await resolveInputs(inputs, files, env, cwd);
   const config = toPreflightConfig(resolved);
   const clock = deps.clock ?? systemClock;
 

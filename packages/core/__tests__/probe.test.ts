@@ -183,6 +183,34 @@ describe('assessProbe', () => {
     ]);
   });
 
+  it('refuses a version with a line break: a warning when none was expected, a failure when one was', () => {
+    const health = answer(200, { status: 'ok', version: '2.0.0\n::add-mask::x', git_sha: SHA });
+    const unexpected = assessProbe(target(), { health, ready });
+    expect(unexpected.outcome).toBe('pass');
+    expect(unexpected.version).toBeUndefined();
+    expect(unexpected.checks.filter((c) => c.name === 'version')).toEqual([
+      {
+        name: 'version',
+        status: 'warn',
+        detail: expect.stringMatching(
+          /^\/health reports a version that is not one \("2\.0\.0\\\\n::add-mask::x"\)/
+        ),
+        cause: 'body'
+      }
+    ]);
+    expect(unexpected.summary).toMatch(/^healthy; \/health reports a version that is not one/);
+    expect(unexpected.summary).not.toMatch(/[\r\n]/);
+
+    const expected = assessProbe(target({ expectedVersion: '2.0.0' }), { health, ready });
+    expect(expected.outcome).toBe('fail');
+    expect(expected.checks.filter((c) => c.name === 'version')).toEqual([
+      expect.objectContaining({
+        status: 'fail',
+        detail: expect.stringMatching(/^expected 2\.0\.0, but \/health reports a version that is not one/)
+      })
+    ]);
+  });
+
   it('turns failing dependencies into checks named after the dependency', () => {
     const verdict = assessProbe(target(), { health: healthy(), ready: redisDown });
     expect(verdict.checks).toEqual([

@@ -60,8 +60,11 @@ describe('Redactor', () => {
 
 describe('urlCredentials', () => {
   it.each([
-    ['https://deploy:s3cret@api.example.com/x', ['s3cret', 'deploy']],
-    ['https://deploy:p%40ss%2Fw0rd@api.example.com', ['p@ss/w0rd', 'deploy']],
+    ['https://deploy:s3cret@api.example.com/x', ['s3cret']],
+    ['https://deploy:p%40ss%2Fw0rd@api.example.com', ['p@ss/w0rd']],
+    // A user name beside a password is no secret: masking `weights` or `db` rewrites the log.
+    ['http://weights:pw-1234@127.0.0.1:9090', ['pw-1234']],
+    ['postgresql://db:pw-1234@127.0.0.1/app', ['pw-1234']],
     ['https://token-only@api.example.com', ['token-only']],
     ['https://:only-password@api.example.com', ['only-password']],
     ['https://api.example.com/path?user=x', []],

@@ -267,3 +267,53 @@ describe('interpretAnswer: HTTP errors', () => {
     });
   });
 });
+
+describe('text from the service', () => {
+  it.each([
+    ['a new line and a command', '2.0.0\n::add-mask::x'],
+    ['a carriage return', '\r::stop-commands::tok'],
+    ['a space', '2.0.0 beta'],
+    ['a legacy command', '##[add-mask]x'],
+    ['too long', `1.${'0'.repeat(200)}`]
+  ])('refuses a version with %s, saying why', (_name, version) => {
+    const answer = interpretAnswer(200, json({ status: 'ok', version, git_sha: 'unknown' }));
+    expect(answer.status).toBe('pass');
+    expect(answer.version).toBeUndefined();
+    expect(answer.gitSha).toBe('unknown');
+    expect(answer.refused).toEqual([
+      {
+        field: 'version',
+        reason: expect.stringMatching(
+          /^\/health reports a version that is not one \(".*"\); expected letters, digits/
+        )
+      }
+    ]);
+    expect(answer.refused![0]!.reason).not.toMatch(/[\r\n]|##\[/);
+  });
+
+  it.each(['1.4.0', 'v2.0.0-rc.1+build.5', '2024.01.02_3', '1.0~rc1', 20])(
+    'keeps the version %j',
+    (version) => {
+      expect(interpretAnswer(200, json({ status: 'ok', version })).version).toBe(String(version));
+    }
+  );
+
+  it('refuses a git_sha with a line break', () => {
+    const answer = interpretAnswer(200, json({ status: 'ok', version: '1.4.0', git_sha: 'abc\n::error::x' }));
+    expect(answer.gitSha).toBeUndefined();
+    expect(answer.refused?.map((r) => r.field)).toEqual(['git_sha']);
+  });
+
+  it('neutralises readiness check names and errors', () => {
+    const answer = interpretAnswer(
+      503,
+      json({
+        status: 'fail',
+        checks: [{ name: 'db\n::add-mask::x', status: 'fail', error: 'down\r::stop-commands::tok' }]
+      })
+    );
+    expect(answer.checks).toEqual([
+      { name: 'db\\n::add-mask::x', status: 'fail', error: 'down\\r::stop-commands::tok' }
+    ]);
+  });
+});

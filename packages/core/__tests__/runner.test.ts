@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RunnerChannel, formatCommand, formatFileEntry, readInput } from '../src/action/runner.ts';
 import { createActionContext } from '../src/action/context.ts';
+import { neutralise } from '../src/logger.ts';
 
 describe('runner commands', () => {
   it.each([
@@ -71,6 +72,31 @@ describe('action context on the runner protocol', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it.each([
+    ['a version with a line break', 'version 2.0.0\n::add-mask::x', ['version 2.0.0', ': :add-mask::x']],
+    ['a carriage return', 'ok\r::stop-commands::tok', ['ok', ': :stop-commands::tok']],
+    ['CR LF, indented', 'a\r\n   ::error::fake', ['a', '   : :error::fake']],
+    ['the legacy form anywhere', 'name ##[add-mask]x', ['name # #[add-mask]x']],
+    ['escape sequences', 'red \u001b[31mtext\u0085', ['red \\u001b[31mtext\\u0085']],
+    ['a Unicode line separator', 'a\u2028::warning::b', ['a\\u2028::warning::b']]
+  ])('never lets a plain log line be read as a command: %s', (_name, message, expected) => {
+    const log: string[] = [];
+    const context = createActionContext({}, new RunnerChannel({}, (line) => log.push(line)));
+    context.logger.info(message);
+    expect(log.join('\n').split('\n')).toEqual(expected);
+    for (const line of log.join('\n').split(/\r\n|\r|\n/)) {
+      expect(line).not.toMatch(/^\s*::/);
+      expect(line).not.toContain('##[');
+    }
+  });
+
+  it('neutralises a single-line value for a message', () => {
+    expect(neutralise('2.0.0\n::add-mask::x')).toBe('2.0.0\\n::add-mask::x');
+    expect(neutralise('::stop-commands::tok')).toBe(': :stop-commands::tok');
+    expect(neutralise('db\tcheck ##[error]')).toBe('db\tcheck # #[error]');
+    expect(neutralise('plain 1.4.0-rc.1+build')).toBe('plain 1.4.0-rc.1+build');
   });
 
   it('prints the summary to the log outside a runner', async () => {

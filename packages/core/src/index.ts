@@ -34,6 +34,7 @@ export { watchService, type WatchRun, type WatchSettings } from './health/watch.
 export * from './action/runner.ts';
 export * from './action/context.ts';
 export * from './action/run-action.ts';
+export * from './action/termination.ts';
 export * from './sql/index.ts';
 export * from './migrate/index.ts';
 export * from './providers/traffic/index.ts';

@@ -32,11 +32,18 @@ export class Redactor {
   }
 }
 
-/** The user name and password in a URL, if it has them, so they can be masked. */
+/**
+ * The credential in a URL, so it can be masked: the password, or the user name when it comes
+ * alone (`https://<token>@host`, where the token is the credential). A user name beside a password
+ * is not a secret, and masking it does harm: a short one (`db`) shreds every line of the log, and
+ * a word like `weights` rewrites the paths and commands that contain it. displayUrl hides it
+ * wherever a URL is shown.
+ */
 export function urlCredentials(raw: string): string[] {
   try {
     const url = new URL(raw);
-    return [decodeURIComponent(url.password), decodeURIComponent(url.username)].filter((part) => part !== '');
+    const credential = decodeURIComponent(url.password || url.username);
+    return credential === '' ? [] : [credential];
   } catch {
     return [];
   }

@@ -93,13 +93,16 @@ describe('runCanaryPost', () => {
           specs.push(s);
           return router;
         },
+        stopCommands: noLeftovers,
         logger: new MemoryLogger()
       }
     );
     expect(specs).toEqual([spec]);
     expect(router.weights).toEqual([0]);
     expect(result).toMatchObject({ action: 'reset', ok: true });
-    expect(result.outcome).toBe('canary weight reset to 0: all traffic is on the stable version');
+    expect(result.outcome).toBe(
+      'canary weight reset to 0 and read back: all traffic is on the stable version'
+    );
   });
 
   it('reports a failed reset', async () => {
@@ -109,6 +112,7 @@ describe('runCanaryPost', () => {
       state({ router: routerJson, weight: '10', 'requested-weight': '10' }),
       {
         createRouter: () => router,
+        stopCommands: noLeftovers,
         logger: new MemoryLogger()
       }
     );
@@ -121,8 +125,74 @@ describe('runCanaryPost', () => {
       createRouter: () => {
         throw new Error('must not build a router');
       },
+      stopCommands: noLeftovers,
       logger: new MemoryLogger()
     });
     expect(result).toMatchObject({ action: 'nothing', ok: true });
   });
+
+  it('stops the router commands main left running before it resets', async () => {
+    const events: string[] = [];
+    const router = new FakeRouter();
+    router.current = 50;
+    const logger = new MemoryLogger();
+    const result = await runCanaryPost(
+      state({
+        router: routerJson,
+        weight: '10',
+        'requested-weight': '50',
+        commands: JSON.stringify([{ id: 4242, leaderStartedAt: '777' }])
+      }),
+      {
+        createRouter: () => {
+          events.push('router');
+          return router;
+        },
+        stopCommands: async (groups) => {
+          events.push(`stop ${JSON.stringify(groups)}`);
+          return { stopped: [4242], survivors: [] };
+        },
+        logger
+      }
+    );
+    expect(events).toEqual(['stop [{"id":4242,"leaderStartedAt":"777"}]', 'router']);
+    expect(result).toMatchObject({ action: 'reset', ok: true });
+    expect(logger.lines[0]).toMatch(
+      /^info: Stopped the router command main left running \(process group 4242\)/
+    );
+  });
+
+  it('does not reset while a command main started cannot be stopped (it could apply its weight after)', async () => {
+    const result = await runCanaryPost(
+      state({ router: routerJson, 'requested-weight': '50', commands: '[{"id":4242}]' }),
+      {
+        createRouter: () => {
+          throw new Error('must not build a router');
+        },
+        stopCommands: async () => ({ stopped: [4242], survivors: [4242] }),
+        logger: new MemoryLogger()
+      }
+    );
+    expect(result).toMatchObject({ action: 'reset', ok: false });
+    expect(result.reason).toMatch(/still running \(process group 4242\) and could not be stopped/);
+  });
+
+  it('does not reset when the saved commands cannot be read', async () => {
+    const result = await runCanaryPost(
+      state({ router: routerJson, 'requested-weight': '50', commands: '[{"id":"x"}]' }),
+      {
+        createRouter: () => {
+          throw new Error('must not build a router');
+        },
+        stopCommands: noLeftovers,
+        logger: new MemoryLogger()
+      }
+    );
+    expect(result).toMatchObject({ action: 'reset', ok: false });
+  });
 });
+
+async function noLeftovers(groups: unknown[]) {
+  if (groups.length > 0) throw new Error(`no commands were saved, got ${JSON.stringify(groups)}`);
+  return { stopped: [], survivors: [] };
+}

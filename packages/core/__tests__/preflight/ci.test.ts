@@ -55,6 +55,15 @@ describe('assessCiSnapshot', () => {
     expect(snapshot.entries.map((e) => e.name)).toEqual(['unit', 'e2e', 'ci/jenkins']);
   });
 
+  it('shows check-run and status names from the API on one line, as text', () => {
+    const snapshot = assessCiSnapshot(
+      [checkRun('unit\n::add-mask::x', { conclusion: 'failure' })],
+      [commitStatus('ci\r::stop-commands::t', 'success', '2026-03-02T09:00:00Z')],
+      { ignore: [], own }
+    );
+    expect(snapshot.entries.map((e) => e.name)).toEqual(['unit\\n::add-mask::x', 'ci\\r::stop-commands::t']);
+  });
+
   it('judges each status context by its latest status', () => {
     const statuses = [
       commitStatus('ci/jenkins', 'failure', '2026-03-02T09:00:00Z'),

@@ -59,6 +59,15 @@ const issue = (number: number, title: string, labels: string[], state = 'open'):
 describe('checkIncidents', () => {
   const options = { labels: ['incident', 'outage'], severityLabels: ['P1', 'P2'] };
 
+  it('shows an incident title with line breaks on one line, as text', async () => {
+    const github = new MemoryGitHub();
+    github.issues = [issue(12, 'Down\n::add-mask::x\r::stop-commands::t', ['incident', 'P1'])];
+    const result = await checkIncidents(github, options);
+    expect(result.reason).toBe(
+      '1 open incident with P1/P2: #12 Down\\n::add-mask::x\\r::stop-commands::t (P1).'
+    );
+  });
+
   it('blocks on open incidents with a severity label, listing each with its link', async () => {
     const github = new MemoryGitHub();
     github.issues = [

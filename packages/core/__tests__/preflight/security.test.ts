@@ -142,13 +142,25 @@ describe('assessSecurity', () => {
     });
   });
 
+  it('never quotes what a file that is not a report holds', async () => {
+    const result = await assess([trivy(['scan/*'])], {
+      'scan/passwd.json': 'root:x:0:0:root:/root:/bin/bash\n',
+      'scan/object.json': '{"token": "s3cr3t-value", x}'
+    });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toContain('scan/passwd.json could not be read as a trivy report: not JSON');
+    // Node 24 adds the line and column.
+    expect(result.reason).toMatch(/not JSON \(the parser stopped at position 26( \(line 1 column 27\))?\)/);
+    expect(JSON.stringify(result)).not.toMatch(/root:x|s3cr3t/);
+  });
+
   it('fails when a glob matches nothing or a report cannot be read: a missing scan is not a clean scan', async () => {
     const result = await assess([trivy(['scan/*']), npm(['npm-audit.json'])], {
       'scan/broken.json': '{"Results": ['
     });
     expect(result.status).toBe('fail');
     expect(result.reason).toMatch(
-      /^`npm-audit-reports` pattern `npm-audit.json` matched no file \(a missing scan is not a clean scan\); scan\/broken.json could not be read as a trivy report: not JSON \(.+\)\. \(0 reports read\.\)$/
+      /^`npm-audit-reports` pattern `npm-audit.json` matched no file \(a missing scan is not a clean scan\); scan\/broken.json could not be read as a trivy report: not JSON\. \(0 reports read\.\)$/
     );
     expect(result.details.unmatched).toEqual([{ input: 'npm-audit-reports', pattern: 'npm-audit.json' }]);
     expect(result.details.reports[0]).toMatchObject({

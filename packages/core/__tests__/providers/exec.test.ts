@@ -1,9 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { formatCommandLine, splitCommandLine } from '../../src/exec/command-line.ts';
-import { ExecError, createExec, describeExecResult, succeeded } from '../../src/exec/exec.ts';
+import {
+  ExecError,
+  commandEnvironment,
+  createExec,
+  describeExecResult,
+  stopProcessGroups,
+  succeeded,
+  type ProcessGroup
+} from '../../src/exec/exec.ts';
 
 describe('splitCommandLine', () => {
   it.each([
@@ -96,5 +104,111 @@ describe('createExec (real processes)', () => {
     await expect(exec.run(['no-such-program-canary'], { timeoutMs: 1000 })).rejects.toThrow(
       new ExecError('could not start `no-such-program-canary`: not found')
     );
+  });
+});
+
+describe('commandEnvironment', () => {
+  it('keeps what a run: step sees, and drops what only the action may see', () => {
+    const env = commandEnvironment({
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
+      GITHUB_SHA: 'abc',
+      RUNNER_TEMP: '/tmp/r',
+      KUBECONFIG: '/home/runner/.kube/config',
+      'INPUT_GITHUB-TOKEN': 'ghs_secret',
+      'INPUT_DATABASE-URL': 'postgresql://u:pw@db/app',
+      input_lowercase: 'x',
+      STATE_router: '{}',
+      ACTIONS_RUNTIME_TOKEN: 'runtime-secret',
+      ACTIONS_RESULTS_URL: 'https://results',
+      UNSET: undefined
+    });
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
+      GITHUB_SHA: 'abc',
+      RUNNER_TEMP: '/tmp/r',
+      KUBECONFIG: '/home/runner/.kube/config'
+    });
+  });
+
+  it('is what a real program receives, with its own variables added', async () => {
+    const exec = createExec({
+      env: {
+        PATH: process.env.PATH,
+        'INPUT_GITHUB-TOKEN': 'ghs_secret',
+        STATE_weight: '10',
+        GITHUB_SHA: 'abc'
+      }
+    });
+    const result = await exec.run(['sh', '-c', 'env'], { env: { CANARY_WEIGHT: '5' }, timeoutMs: 10_000 });
+    const names = result.stdout
+      .split('\n')
+      .map((line) => line.split('=')[0])
+      .filter((name) => name !== '');
+    expect(names).toEqual(expect.arrayContaining(['PATH', 'GITHUB_SHA', 'CANARY_WEIGHT']));
+    expect(result.stdout).not.toMatch(/INPUT_|STATE_|ghs_secret/);
+  });
+});
+
+describe('process groups', () => {
+  // A killed orphan stays a zombie until its new parent reaps it: only a running process counts.
+  const alive = (pid: number) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+    } catch {
+      return false;
+    }
+  };
+  const pidFile = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'exec-groups-'));
+    return { file: path.join(dir, 'pid'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  };
+  const waitForFile = async (file: string) => {
+    for (let i = 0; i < 250 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+    return Number(readFileSync(file, 'utf8'));
+  };
+
+  it('knows the groups running now, and stopAll stops them with what they started', async () => {
+    const { file, cleanup } = pidFile();
+    try {
+      const changes: ProcessGroup[][] = [];
+      const exec = createExec({ onRunningChange: (groups) => changes.push(groups) });
+      const running = exec.run(['sh', '-c', `sleep 30 & echo $! > ${file}; wait`], { timeoutMs: 60_000 });
+      const grandchild = await waitForFile(file);
+      expect(exec.running()).toHaveLength(1);
+      expect(changes[0]).toEqual([expect.objectContaining({ id: exec.running()[0]!.id })]);
+      await exec.stopAll();
+      expect(alive(grandchild)).toBe(false);
+      expect((await running).signal).toBe('SIGTERM');
+      expect(exec.running()).toEqual([]);
+      expect(changes.at(-1)).toEqual([]);
+      await expect(exec.run(['true'], { timeoutMs: 1000 })).rejects.toThrow(/the step is being stopped/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('stopProcessGroups stops a group this process did not start, and skips a reused group id', async () => {
+    const { file, cleanup } = pidFile();
+    try {
+      const exec = createExec();
+      const running = exec.run(['sh', '-c', `sleep 30 & echo $! > ${file}; wait`], { timeoutMs: 60_000 });
+      const grandchild = await waitForFile(file);
+      const [group] = exec.running();
+      // A leader that started at another time is another program that got the same id.
+      expect(await stopProcessGroups([{ id: group!.id, leaderStartedAt: '1' }])).toEqual({
+        stopped: [],
+        survivors: []
+      });
+      expect(alive(grandchild)).toBe(true);
+      expect(await stopProcessGroups([group!])).toEqual({ stopped: [group!.id], survivors: [] });
+      expect(alive(grandchild)).toBe(false);
+      await running;
+      expect(await stopProcessGroups([group!])).toEqual({ stopped: [], survivors: [] });
+    } finally {
+      cleanup();
+    }
   });
 });

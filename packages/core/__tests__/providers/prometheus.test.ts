@@ -54,7 +54,16 @@ describe('parseQueryResponse', () => {
       JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }),
       /expected an instant vector or a scalar, got matrix/
     ],
-    ['a value that is not a number', vector('twelve'), /the sample is not a number/]
+    ['a value that is not a number', vector('twelve'), /the sample is not a number/],
+    [
+      'an error carrying workflow commands, on one line',
+      JSON.stringify({
+        status: 'error',
+        errorType: 'bad_data',
+        error: 'x\n::add-mask::y\r::stop-commands::z'
+      }),
+      /^q: Prometheus answered bad_data: x\\n::add-mask::y\\r::stop-commands::z$/
+    ]
   ])('refuses %s', (_name, body, message) => {
     expect(() => parseQueryResponse(body, 'q')).toThrow(message);
     try {

@@ -1,6 +1,7 @@
 /**
  * The only adapter to the runner: inputs, outputs, state, masking, annotations, the job summary
- * and the logger. Everything written out passes through the Redactor.
+ * and the logger. Everything written out passes through the Redactor, except the state: the
+ * runner never shows it, and redacting it would change what the post step runs.
  */
 import type { Logger } from '../logger.ts';
 import { Redactor } from '../redact.ts';
@@ -46,7 +47,7 @@ export function createActionContext(
       }
       redactor.add(value);
     },
-    saveState: (name, value) => channel.saveState(name, clean(value)),
+    saveState: (name, value) => channel.saveState(name, value),
     getState: (name) => channel.getState(name),
     annotate: (level, message, properties) => channel.command(level, clean(message), properties),
     fail: (message, properties) => {

@@ -12,6 +12,7 @@
  */
 import { appendFileSync, writeSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { plainLogLines } from '../logger.ts';
 
 export interface CommandProperties {
   title?: string;
@@ -79,8 +80,9 @@ export class RunnerChannel {
     private readonly write: (line: string) => void = (line) => writeStdout(`${line}${EOL}`)
   ) {}
 
+  /** A plain log line (or several): never read as a command, whatever text it carries. */
   log(message: string): void {
-    this.write(message);
+    this.write(plainLogLines(message).join(EOL));
   }
 
   command(name: string, message: string, properties?: CommandProperties): void {

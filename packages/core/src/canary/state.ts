@@ -1,10 +1,15 @@
 /**
- * Main-to-post state of canary-step. Main records the router and every weight change as it
- * happens (the runner keeps state written before a process is killed); the post step, which runs
- * even when the job is cancelled or main crashed, puts traffic back on stable when main did not
- * finish while traffic was split. Keys live in one constant, read and written through a store.
+ * Main-to-post state of canary-step. Main records the router, every weight change and the
+ * router's programs running as it happens (the runner keeps state written before a process is
+ * killed); the post step, which runs even when the job is cancelled or main crashed, stops any
+ * router program main left running (it could apply its weight after the reset), then puts
+ * traffic back on stable when main did not finish while traffic was split. Keys live in one
+ * constant, read and written through a store. State is never shown, so it is saved unredacted:
+ * a secret-looking word inside the router spec must not rewrite the command the reset runs.
  */
+import { z } from 'zod';
 import { errorMessage } from '../errors.ts';
+import type { ProcessGroup } from '../exec/exec.ts';
 import type { Logger } from '../logger.ts';
 import type { TrafficRouter } from '../providers/traffic/router.ts';
 import { trafficRouterSpecSchema, type TrafficRouterSpec } from '../providers/traffic/spec.ts';
@@ -18,8 +23,14 @@ export const CanaryState = {
   /** The weight main set last, successfully. */
   weight: 'weight',
   /** `true` once main decided and left traffic where it meant to. */
-  finished: 'finished'
+  finished: 'finished',
+  /** The process groups of the router's programs running now, JSON `[{id, leaderStartedAt?}]`. */
+  commands: 'commands'
 } as const;
+
+const processGroupsSchema = z.array(
+  z.object({ id: z.number().int().positive(), leaderStartedAt: z.string().optional() })
+);
 
 export interface CanaryStateStore {
   save(name: string, value: string): void;
@@ -96,11 +107,46 @@ export interface CanaryPostResult {
   outcome: string;
 }
 
-/** The post step: plan from the state, then reset through a router built from the saved spec. */
+export interface CanaryPostDeps {
+  createRouter: (spec: TrafficRouterSpec) => TrafficRouter;
+  /** Stops process groups main left running (stopProcessGroups). */
+  stopCommands: (groups: ProcessGroup[]) => Promise<{ stopped: number[]; survivors: number[] }>;
+  logger: Logger;
+}
+
+/**
+ * The post step: stop the router programs main left running, plan from the state, then reset
+ * through a router built from the saved spec and confirm the weight as far as the router can.
+ */
 export async function runCanaryPost(
   get: (name: string) => string,
-  deps: { createRouter: (spec: TrafficRouterSpec) => TrafficRouter; logger: Logger }
+  deps: CanaryPostDeps
 ): Promise<CanaryPostResult> {
+  const leftovers = readProcessGroups(get(CanaryState.commands));
+  if (leftovers === undefined) {
+    return {
+      action: 'reset',
+      ok: false,
+      reason: 'the saved state of the router commands cannot be read',
+      outcome: 'the weight was not reset: a router command main started may still be running'
+    };
+  }
+  if (leftovers.length > 0) {
+    const { stopped, survivors } = await deps.stopCommands(leftovers);
+    if (stopped.length > 0) {
+      deps.logger.info(
+        `Stopped the router command main left running (process group ${stopped.join(', ')}), so it cannot set its weight after the reset.`
+      );
+    }
+    if (survivors.length > 0) {
+      return {
+        action: 'reset',
+        ok: false,
+        reason: `a router command main started is still running (process group ${survivors.join(', ')}) and could not be stopped`,
+        outcome: 'the weight was not reset: the command could set its weight after the reset'
+      };
+    }
+  }
   const plan = planPostStep(get);
   if (plan.action === 'nothing') {
     deps.logger.info(`Nothing to reset: ${plan.reason}.`);
@@ -126,7 +172,10 @@ export async function runCanaryPost(
       action: 'reset',
       ok: true,
       reason: plan.reason,
-      outcome: `canary weight reset to 0: all traffic is on the stable version${verified === undefined ? ' (the router cannot verify it)' : ''}`
+      outcome:
+        verified === true
+          ? 'canary weight reset to 0 and read back: all traffic is on the stable version'
+          : 'canary weight reset to 0: the command succeeded (the router cannot read the weight back)'
     };
   } catch (error) {
     return {
@@ -135,5 +184,21 @@ export async function runCanaryPost(
       reason: plan.reason,
       outcome: `the reset failed: ${errorMessage(error)}`
     };
+  }
+}
+
+/** The process groups saved under CanaryState.commands; none when nothing was saved, undefined when unreadable. */
+function readProcessGroups(json: string): ProcessGroup[] | undefined {
+  if (json === '') return [];
+  try {
+    return processGroupsSchema
+      .parse(JSON.parse(json))
+      .map((group) =>
+        group.leaderStartedAt === undefined
+          ? { id: group.id }
+          : { id: group.id, leaderStartedAt: group.leaderStartedAt }
+      );
+  } catch {
+    return undefined;
   }
 }

@@ -131,9 +131,17 @@ export function assessProbe(target: ProbeTarget, observation: ProbeObservation):
   const failing = checks.filter((c) => c.status === 'fail');
   const onlyMismatch = failing.length > 0 && failing.every((c) => c.cause === 'version') && mismatch;
   const outcome: ProbeOutcome = failing.length === 0 ? 'pass' : onlyMismatch ? 'pending' : 'fail';
+  // A refused value nobody expected warns under its own name (an expected one already failed).
+  const refused = reported?.refused ?? [];
+  for (const { field, reason } of refused) {
+    const name = field === 'version' ? 'version' : 'git-sha';
+    if (!checks.some((check) => check.name === name)) {
+      checks.push({ name, status: 'warn', detail: reason, cause: 'body' });
+    }
+  }
   const summary =
     failing.length === 0
-      ? `healthy${reported?.version ? `, version ${reported.version}` : ''}`
+      ? `healthy${reported?.version ? `, version ${reported.version}` : ''}${refused.map(({ reason }) => `; ${reason}`).join('')}`
       : failing.map((c) => `${c.name}: ${c.detail}`).join('; ');
   return {
     outcome,
@@ -187,10 +195,11 @@ function compareVersion(expected: string, answer: EndpointAnswer | undefined): C
   if (!answer)
     return { name: 'version', status: 'fail', detail: 'unknown: /health did not answer', cause: 'status' };
   if (answer.version === undefined) {
+    const refused = answer.refused?.find(({ field }) => field === 'version');
     return {
       name: 'version',
       status: 'fail',
-      detail: `expected ${expected}, but /health reports no version`,
+      detail: `expected ${expected}, but ${refused?.reason ?? '/health reports no version'}`,
       cause: 'body'
     };
   }
@@ -208,10 +217,11 @@ function compareSha(expected: string, answer: EndpointAnswer | undefined): Check
   if (!answer)
     return { name: 'git-sha', status: 'fail', detail: 'unknown: /health did not answer', cause: 'status' };
   if (answer.gitSha === undefined) {
+    const refused = answer.refused?.find(({ field }) => field === 'git_sha');
     return {
       name: 'git-sha',
       status: 'fail',
-      detail: `expected ${expected.slice(0, 12)}, but /health reports no git_sha`,
+      detail: `expected ${expected.slice(0, 12)}, but ${refused?.reason ?? '/health reports no git_sha'}`,
       cause: 'body'
     };
   }

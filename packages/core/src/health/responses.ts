@@ -3,6 +3,7 @@
  * (`{status, version, git_sha, uptime_seconds}`, `{status, checks:[{name,status,latency_ms,error}]}`)
  * and the IETF `application/health+json` form (`pass`/`warn`/`fail`, `checks` keyed by component).
  */
+import { neutralise } from '../logger.ts';
 import { shorten } from '../text.ts';
 
 export type ComponentStatus = 'pass' | 'warn' | 'fail';
@@ -21,9 +22,24 @@ export interface EndpointAnswer {
   version?: string;
   gitSha?: string;
   uptimeSeconds?: number;
-  /** Per-dependency results, when the body lists them. */
+  /** Per-dependency results, when the body lists them (names and errors neutralised). */
   checks: ComponentCheck[];
+  /**
+   * Why a reported version or git_sha was refused (it has characters no version or commit id
+   * has): such a value never becomes an output or reaches the log as it was sent.
+   */
+  refused?: RefusedField[];
 }
+
+export interface RefusedField {
+  field: 'version' | 'git_sha';
+  /** Why, with the value neutralised, for people. */
+  reason: string;
+}
+
+/** What a version or a commit id may hold: letters, digits, `.`, `_`, `+`, `~`, `-`. */
+const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9._+~-]{0,127}$/;
+const IDENTIFIER_RULE = 'letters, digits, . _ + ~ - (at most 128, starting with a letter or digit)';
 
 const PASS_WORDS = new Set(['ok', 'pass', 'passed', 'healthy', 'up', 'ready', 'green', 'success']);
 const WARN_WORDS = new Set(['warn', 'warning', 'degraded']);
@@ -102,16 +118,26 @@ export function interpretAnswer(httpStatus: number, body: string): EndpointAnswe
 
 function readFields(
   object: Record<string, unknown>
-): Pick<EndpointAnswer, 'version' | 'gitSha' | 'uptimeSeconds'> {
-  const text = (value: unknown) =>
-    typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-  const version = text(object.version);
-  const gitSha = text(object.git_sha ?? object.gitSha ?? object.commit ?? object.releaseId);
+): Pick<EndpointAnswer, 'version' | 'gitSha' | 'uptimeSeconds' | 'refused'> {
+  const refused: RefusedField[] = [];
+  const identifier = (field: RefusedField['field'], value: unknown) => {
+    if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+    const text = String(value);
+    if (IDENTIFIER.test(text)) return text;
+    refused.push({
+      field,
+      reason: `/health reports a ${field} that is not one (${JSON.stringify(neutralise(shorten(text, 60)))}); expected ${IDENTIFIER_RULE}`
+    });
+    return undefined;
+  };
+  const version = identifier('version', object.version);
+  const gitSha = identifier('git_sha', object.git_sha ?? object.gitSha ?? object.commit ?? object.releaseId);
   const uptime = object.uptime_seconds ?? object.uptimeSeconds ?? object.uptime;
   return {
     ...(version !== undefined ? { version } : {}),
     ...(gitSha !== undefined ? { gitSha } : {}),
-    ...(typeof uptime === 'number' && Number.isFinite(uptime) ? { uptimeSeconds: uptime } : {})
+    ...(typeof uptime === 'number' && Number.isFinite(uptime) ? { uptimeSeconds: uptime } : {}),
+    ...(refused.length > 0 ? { refused } : {})
   };
 }
 
@@ -121,7 +147,7 @@ function readChecks(value: unknown): ComponentCheck[] {
     return value.flatMap((entry, index) => {
       if (entry === null || typeof entry !== 'object') return [];
       const item = entry as Record<string, unknown>;
-      const name = typeof item.name === 'string' ? item.name : `check ${index + 1}`;
+      const name = typeof item.name === 'string' ? neutralise(item.name) : `check ${index + 1}`;
       return [toCheck(name, item)];
     });
   }
@@ -131,7 +157,10 @@ function readChecks(value: unknown): ComponentCheck[] {
       return list
         .filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object')
         .map((item) =>
-          toCheck(typeof item.componentId === 'string' ? `${key} (${item.componentId})` : key, item)
+          toCheck(
+            neutralise(typeof item.componentId === 'string' ? `${key} (${item.componentId})` : key),
+            item
+          )
         );
     });
   }
@@ -146,7 +175,7 @@ function toCheck(name: string, item: Record<string, unknown>): ComponentCheck {
     name,
     status,
     ...(typeof error === 'string' && error !== ''
-      ? { error }
+      ? { error: neutralise(error) }
       : status === 'fail'
         ? { error: describeStatus(item.status) }
         : {}),

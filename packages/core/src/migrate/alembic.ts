@@ -286,7 +286,8 @@ export class AlembicClient {
       const tail = output.stderr.trim().split('\n').slice(-5).join('\n');
       throw new AlembicDriverError(
         'no-result',
-        `the alembic driver (${String(request.command)}) ended with exit code ${output.exitCode ?? 'none'} and no result${tail ? `:\n${tail}` : ''}`
+        `the alembic driver (${String(request.command)}) ended with exit code ${output.exitCode ?? 'none'} and no result${tail ? `:\n${tail}` : ''}`,
+        { command: request.command, exitCode: output.exitCode }
       );
     }
     const parsed = envelope.safeParse(output.result);

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { commandEnvironment } from '../exec/exec.ts';
 import type { Logger } from '../logger.ts';
 import { PythonNotRunnable, type DriverOutput, type DriverTransport } from './alembic.ts';
 
@@ -39,7 +40,13 @@ export class PythonDriverTransport implements DriverTransport {
     const requestFile = path.join(this.options.tempDir, `request-${id}.json`);
     const resultFile = path.join(this.options.tempDir, `result-${id}.json`);
     writeFileSync(requestFile, JSON.stringify(request));
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+    // The project's env.py and migrations are code from the repository (a pull request's, too):
+    // they get what a `run:` step gets, not the action's inputs.
+    const env: NodeJS.ProcessEnv = {
+      ...commandEnvironment(process.env),
+      PYTHONDONTWRITEBYTECODE: '1',
+      PYTHONUNBUFFERED: '1'
+    };
     // Only the driver's own variable carries the URL (it never reaches a command line).
     delete env.MIGRATE_DRY_RUN_DATABASE_URL;
     if (options.databaseUrl !== undefined) env.MIGRATE_DRY_RUN_DATABASE_URL = options.databaseUrl;

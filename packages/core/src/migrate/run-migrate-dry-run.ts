@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Clock } from '../clock.ts';
 import { ConfigurationError, errorMessage } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { neutralise, type Logger } from '../logger.ts';
 import { SqlAnalyzer, type SqlFinding, type SqlUnitAnalysis } from '../sql/analyzer.ts';
 import type { PgParser } from '../sql/parser.ts';
 import { isDestructiveCategory, migrationRule } from '../sql/rules.ts';
@@ -329,7 +329,7 @@ async function checkRevisions(
           message: `Revision ${info.revision} cannot produce its SQL offline, so none of its statements were checked: ${reason}.`
         })
       );
-      deps.logger.warning(`${info.revision}: online-only (${oneLine(reason)})`);
+      deps.logger.warning(`${neutralise(info.revision)}: online-only (${oneLine(reason)})`);
       continue;
     }
     const revisionSql = buildRevisionSql(result.chunks);
@@ -356,7 +356,7 @@ async function checkRevisions(
     }
     countBeyondDetail(out.store, info.revision, analysis);
     deps.logger.info(
-      `${info.revision}: ${analysis.statements} statement${analysis.statements === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`
+      `${neutralise(info.revision)}: ${analysis.statements} statement${analysis.statements === 1 ? '' : 's'}, ${analysis.findings.length} finding${analysis.findings.length === 1 ? '' : 's'}`
     );
   }
 }
@@ -419,7 +419,9 @@ async function checkSqlFiles(
       );
     }
     countBeyondDetail(out.store, revision, analysis);
-    deps.logger.info(`${revision}: ${analysis.statements} statements, ${analysis.findings.length} findings`);
+    deps.logger.info(
+      `${neutralise(revision)}: ${analysis.statements} statements, ${analysis.findings.length} findings`
+    );
   }
 }
 
@@ -612,6 +614,15 @@ function toConfigurationError(config: MigrateDryRunConfig, error: unknown): Conf
   }
   if (!(error instanceof AlembicDriverError)) return undefined;
   switch (error.kind) {
+    // The first call only asks for versions: an interpreter that ends without answering it is
+    // not one with alembic (`python: /bin/false`), whatever it printed.
+    case 'no-result':
+      if (error.details.command !== 'probe') return undefined;
+      return problem(
+        'python',
+        shown(config.python),
+        `an interpreter with alembic installed: it ${error.details.exitCode === null ? 'was stopped' : `exited with status ${String(error.details.exitCode)}`} when asked for alembic's version`
+      );
     case 'no-alembic':
       return problem(
         'python',

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { CheckRun, CommitStatus, GitHubClient } from '../github/client.ts';
 import { backoffDelay } from '../http/retry.ts';
 import { formatDuration } from '../inputs/duration.ts';
-import type { Logger } from '../logger.ts';
+import { neutralise, type Logger } from '../logger.ts';
 import { countNoun, type PreflightCheckResult } from './types.ts';
 
 export type CiEntryState = 'success' | 'failure' | 'pending' | 'ignored';
@@ -62,7 +62,7 @@ function checkRunEntry(run: CheckRun): CiEntry {
   if (run.status !== 'completed')
     return {
       kind: 'check-run',
-      name: run.name,
+      name: neutralise(run.name),
       state: 'pending',
       detail: run.status,
       ...(url ? { url } : {})
@@ -70,7 +70,7 @@ function checkRunEntry(run: CheckRun): CiEntry {
   const conclusion = run.conclusion ?? 'none';
   return {
     kind: 'check-run',
-    name: run.name,
+    name: neutralise(run.name),
     state: PASSING_CONCLUSIONS.has(conclusion) ? 'success' : 'failure',
     detail: conclusion,
     ...(url ? { url } : {})
@@ -116,7 +116,7 @@ export function assessCiSnapshot(
       status.state === 'success' ? 'success' : status.state === 'pending' ? 'pending' : 'failure';
     const entry: CiEntry = {
       kind: 'status',
-      name: status.context,
+      name: neutralise(status.context),
       state,
       detail: status.state,
       ...(status.targetUrl ? { url: status.targetUrl } : {})

@@ -9,6 +9,7 @@ import type {
   GitHubDeploymentStatus,
   GitHubIssue
 } from '../github/client.ts';
+import { neutralise } from '../logger.ts';
 import { countNoun, type PreflightCheckResult } from './types.ts';
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -98,7 +99,7 @@ export async function checkIncidents(
       const severity = issue.labels.find((l) => severities.includes(l.toLowerCase()));
       return {
         number: issue.number,
-        title: issue.title,
+        title: neutralise(issue.title),
         url: issue.htmlUrl,
         labels: issue.labels,
         ...(severity !== undefined ? { severity } : {})

@@ -7,7 +7,7 @@
 import type { Clock } from '../clock.ts';
 import { errorMessage } from '../errors.ts';
 import { describeExecResult, succeeded, type Exec } from '../exec/exec.ts';
-import type { GitHubClient, GitHubDeployment, GitHubIssue } from '../github/client.ts';
+import type { GitHubClient, GitHubIssue } from '../github/client.ts';
 import { buildDeployRecord } from '../github/deploy-record.ts';
 import { runHealthGate, type HealthGateConfig } from '../health/run-health-gate.ts';
 import type { HealthGateReport } from '../health/report.ts';

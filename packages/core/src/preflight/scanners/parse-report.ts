@@ -12,8 +12,13 @@ export function parseScannerReport(tool: ScannerTool, text: string): ParsedScanR
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ReportFormatError(text.trim() === '' ? 'the file is empty' : `not JSON (${reason})`);
+    // The parser's message quotes the text: only where it stopped is said, never what the file holds.
+    const where = /at position \d+(?: \(line \d+ column \d+\))?/.exec(
+      error instanceof Error ? error.message : ''
+    );
+    throw new ReportFormatError(
+      text.trim() === '' ? 'the file is empty' : `not JSON${where ? ` (the parser stopped ${where[0]})` : ''}`
+    );
   }
   switch (tool) {
     case 'trivy':

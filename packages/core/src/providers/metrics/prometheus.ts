@@ -2,6 +2,7 @@ import type { Clock } from '../../clock.ts';
 import { ConfigurationError, errorMessage, type InputProblem } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { withRetry } from '../../http/retry.ts';
+import { neutralise } from '../../logger.ts';
 import { displayUrl } from '../../redact.ts';
 import type { PrometheusSpec } from './spec.ts';
 import { fillTemplate, type ExtraCheck } from './promql.ts';
@@ -53,7 +54,7 @@ export function parseQueryResponse(body: string, what: string): QueryValue {
   if (doc.status !== 'success') {
     const reason =
       typeof doc.error === 'string'
-        ? `${String(doc.errorType ?? 'error')}: ${doc.error}`
+        ? neutralise(`${String(doc.errorType ?? 'error')}: ${doc.error}`)
         : 'no "status": "success"';
     throw new MetricError(
       `${what}: Prometheus answered ${reason}`,
