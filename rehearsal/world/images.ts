@@ -6,10 +6,16 @@
  * containers.ts). The digest is the sha256 of a manifest of the context's checked-out files and the
  * build args, so the same sources and arguments always give the same digest.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { assignments, instructionsOf, parseDockerfile } from '../../action-tests/workflows/dockerfile.ts';
+import {
+  assignments,
+  instructionsOf,
+  parseDockerfile,
+  type Stage
+} from '../../action-tests/workflows/dockerfile.ts';
 import { runPaths } from './run-dir.ts';
 
 /** How an image runs here: the Python app from source, or nginx serving static files. */
@@ -69,6 +75,23 @@ export function registryHost(ref: string): string {
   return /[.:]/.test(first) || first === 'localhost' ? first : 'docker.io';
 }
 
+/**
+ * The stages before the runtime one (a frontend's `npm ci` and `npm run build`): their RUN
+ * commands, run in the context as BuildKit runs them in the build container, so the runtime stage
+ * finds what it copies from them.
+ */
+function runEarlierStages(stages: readonly Stage[], runtime: Stage, context: string): void {
+  for (const earlier of stages.slice(0, stages.indexOf(runtime))) {
+    for (const instruction of instructionsOf(earlier, 'RUN')) {
+      const result = spawnSync('sh', ['-c', instruction.args], { cwd: context, encoding: 'utf8' });
+      if (result.status !== 0)
+        throw new Error(
+          `RUN ${instruction.args} exited with ${result.status}: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' / ')}`
+        );
+    }
+  }
+}
+
 /** Reads the Dockerfile, snapshots the context and records the image as loaded under its tags. */
 export function buildImage(runDir: string, request: BuildRequest): ImageRecord {
   const dockerfilePath = path.join(request.context, 'Dockerfile');
@@ -108,6 +131,8 @@ export function buildImage(runDir: string, request: BuildRequest): ImageRecord {
   if (kind === 'nginx-static') {
     if (!siteTemplate)
       throw new Error(`${dockerfilePath}: an nginx image without a *.template site to render`);
+    if (!existsSync(path.join(request.context, 'dist', 'index.html')))
+      runEarlierStages(dockerfile.stages, stage, request.context);
     if (!existsSync(path.join(request.context, 'dist', 'index.html')))
       throw new Error(
         `the rehearsal serves ${request.context}/dist as the image's static files: build the frontend before the image`

@@ -33,6 +33,11 @@ export interface VersionBehaviour {
   faultRate?: number;
   /** Added to every request but /metrics. */
   faultLatencyMs?: number;
+  /**
+   * The faults show in production only (stable and canary tracks), not on staging: a release
+   * that breaks under production's traffic or data, which only the canary can catch.
+   */
+  productionOnly?: boolean;
   /** The commit it was built from (default: derived from the version). */
   sha?: string;
 }
@@ -80,6 +85,7 @@ interface Track {
   port: number;
   app: ExampleApp | undefined;
   version: string | undefined;
+  sha?: string;
 }
 
 export async function startProductionWorld(options: ProductionWorldOptions): Promise<ProductionWorld> {
@@ -117,13 +123,22 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
     ]);
 
     const shaOf = (version: string) => options.versions[version]?.sha ?? createShaFor(version);
-    const startVersion = (version: string, port: number, track: 'stable' | 'canary', databaseUrl: string) => {
-      const behaviour = options.versions[version];
-      if (!behaviour) throw new Error(`the world has no version ${version} (it has ${versions.join(', ')})`);
+    // The commit an image reports: the one the deploy names (GIT_SHA, ROLLBACK_SHA), as an image
+    // built from it would, else the version's own.
+    const startVersion = (
+      version: string,
+      port: number,
+      track: 'stable' | 'canary',
+      databaseUrl: string,
+      sha?: string
+    ) => {
+      const known = options.versions[version];
+      if (!known) throw new Error(`the world has no version ${version} (it has ${versions.join(', ')})`);
+      const behaviour = known.productionOnly && databaseUrl === stagingUrl ? {} : known;
       return teardown.own(
         startExampleApp({
           version,
-          gitSha: shaOf(version),
+          gitSha: sha || shaOf(version),
           track,
           port,
           databaseUrl,
@@ -135,22 +150,29 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
         }).then((app) => ({ ...app, name: `app ${version} (${track})` }))
       );
     };
-    const replace = async (track: Track, version: string, role: 'stable' | 'canary', databaseUrl: string) => {
+    const replace = async (
+      track: Track,
+      version: string,
+      role: 'stable' | 'canary',
+      databaseUrl: string,
+      sha?: string
+    ) => {
       await track.app?.stop();
       track.app = undefined;
-      track.app = await startVersion(version, track.port, role, databaseUrl);
+      track.app = await startVersion(version, track.port, role, databaseUrl, sha);
       track.version = version;
+      track.sha = sha || shaOf(version);
     };
 
     const stable: Track = { port: stablePort, app: undefined, version: undefined };
-    let canary: Track = { port: canaryPort, app: undefined, version: undefined };
+    const canary: Track = { port: canaryPort, app: undefined, version: undefined };
     const staging: Track = { port: stagingPort, app: undefined, version: undefined };
     await Promise.all([
       replace(stable, first, 'stable', postgres.url),
       replace(staging, first, 'stable', stagingUrl)
     ]);
 
-    let current = stable;
+    const current = stable;
     const writeUpstream = async (stableWeight: number) => {
       const line = (track: Track, weight: number) =>
         `    server ${server(track.port)} ${weight > 0 && track.app ? `weight=${weight}` : 'down'};`;
@@ -166,10 +188,10 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
       history.push({ command, version });
       switch (command) {
         case 'staging-deploy':
-          await replace(staging, need(version, 'VERSION'), 'stable', stagingUrl);
+          await replace(staging, need(version, 'VERSION'), 'stable', stagingUrl, env.GIT_SHA);
           return `staging runs ${staging.version} (${env.BACKEND_IMAGE ?? 'no BACKEND_IMAGE given'})`;
         case 'canary-start':
-          await replace(canary, need(version, 'VERSION'), 'canary', postgres.url);
+          await replace(canary, need(version, 'VERSION'), 'canary', postgres.url, env.GIT_SHA);
           return `canary track runs ${canary.version}, no traffic yet`;
         case 'set-weight': {
           const weight = Number(env.CANARY_WEIGHT);
@@ -181,13 +203,15 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
           return `canary weight ${weight}%`;
         }
         case 'promote': {
-          if (!canary.app) throw new Error('no canary runs: nothing to promote');
-          // All traffic to the new version first, then the old stable stops: no request is dropped.
-          const old = current;
-          current = canary;
-          canary = old;
+          if (!canary.app || !canary.version) throw new Error('no canary runs: nothing to promote');
+          // All traffic to the canary while the stable track restarts on the new version, then back:
+          // each track keeps its address and its `track` label for the next release, and no
+          // request is dropped.
+          const promoted = canary.version;
+          await writeUpstream(0);
+          await replace(current, promoted, 'stable', postgres.url, canary.sha);
           await writeUpstream(100);
-          await canary.app?.stop();
+          await canary.app.stop();
           canary.app = undefined;
           canary.version = undefined;
           return `stable runs ${current.version}`;
@@ -199,7 +223,7 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
           canary.app = undefined;
           canary.version = undefined;
           if (current.version !== target) {
-            await replace(current, target, 'stable', postgres.url);
+            await replace(current, target, 'stable', postgres.url, env.ROLLBACK_SHA);
             await writeUpstream(100);
           }
           return `stable runs ${current.version} (${env.ROLLBACK_SHA ?? 'no ROLLBACK_SHA given'})`;
