@@ -44,8 +44,11 @@ export interface JobRuntime {
   defaults: { shell?: string; workingDirectory?: string };
   steps: Record<string, StepState>;
   failed: boolean;
-  /** Set when the job's timeout-minutes ran out. */
+  /** Set when the job's timeout-minutes ran out, or the run was cancelled (`cancelledBy`). */
   cancelled: boolean;
+  cancelledBy?: 'timeout' | 'cancel';
+  /** The process group of the step running now. */
+  runningGroup?: number;
   deadline: number;
   posts: PostStep[];
   /** Process groups of the job's steps, killed when it ends (background children included). */

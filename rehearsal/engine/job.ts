@@ -24,7 +24,7 @@ import { jobLog, stepScope, type JobRuntime } from './job-runtime.ts';
 import { killGroup } from './process.ts';
 import type { RunContext } from './run-context.ts';
 import type { RunningService, ServiceSpec } from './stand-in.ts';
-import { runPostSteps, runStep } from './steps.ts';
+import { cancelJob, runPostSteps, runStep } from './steps.ts';
 import { asMapping, asSequence, child, entries, refuseUnknownKeys } from './tokens.ts';
 import type { JobResult, Outcome } from './types.ts';
 
@@ -71,7 +71,8 @@ export interface NeedResult {
 export function jobScope(
   frame: WorkflowFrame,
   needs: Record<string, NeedResult>,
-  ancestors: Outcome[]
+  ancestors: Outcome[],
+  runCancelled = false
 ): Scope {
   return {
     file: frame.file,
@@ -82,9 +83,9 @@ export function jobScope(
       needs
     },
     status: {
-      success: () => ancestors.every((result) => result === 'success'),
+      success: () => !runCancelled && ancestors.every((result) => result === 'success'),
       failure: () => ancestors.some((result) => result === 'failure'),
-      cancelled: () => ancestors.some((result) => result === 'cancelled')
+      cancelled: () => runCancelled || ancestors.some((result) => result === 'cancelled')
     }
   };
 }
@@ -201,7 +202,7 @@ export async function runJob(
   const file = frame.file;
   refuseUnknownKeys(file, job, JOB_KEYS, `job ${jobKey}`);
   const started = Date.now();
-  const scope = jobScope(frame, needs, ancestors);
+  const scope = jobScope(frame, needs, ancestors, run.cancelRequested);
   const nameToken = child(job, 'name');
   const result = newJobResult(frame.prefix + jobKey, nameToken ? evaluateText(nameToken, scope) : jobKey);
   run.jobs.push(result);
@@ -271,6 +272,8 @@ export async function runJob(
     result
   };
   rt.contexts = { ...withSecrets.contexts, job: rt.jobContext };
+  run.activeJobs.add(rt);
+  if (run.cancelRequested) cancelJob(rt);
 
   let deployment: DeploymentRecord | undefined;
   let environmentUrl: TemplateToken | undefined;
@@ -315,11 +318,12 @@ export async function runJob(
     for (const group of rt.processGroups) killGroup(group);
     for (const service of services.reverse()) await service.stop();
   }
-  if (rt.cancelled) {
+  run.activeJobs.delete(rt);
+  if (rt.cancelledBy === 'timeout') {
     result.error = `the job exceeded its timeout-minutes (${timeoutMinutes})`;
     jobLog(rt, 'job', result.error);
   }
-  if (run.cancelled) result.result = 'cancelled';
+  if (run.cancelled || rt.cancelledBy === 'cancel') result.result = 'cancelled';
   else result.result = rt.failed || rt.cancelled || refusal !== undefined ? 'failure' : 'success';
   if (deployment) {
     const url = environmentUrl && refusal === undefined ? evaluateText(environmentUrl, stepScope(rt)) : '';

@@ -14,6 +14,7 @@ import { createRunContext, engineRoot, type RunContext } from './run-context.ts'
 import { refuse } from './errors.ts';
 import { calledOutputs, callTrigger, onToken, runWorkflowJobs, triggersOf } from './workflow.ts';
 import { killGroup } from './process.ts';
+import { cancelJob } from './steps.ts';
 import { asSequence, child } from './tokens.ts';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/index';
 import picomatch from 'picomatch';
@@ -100,6 +101,12 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     run.log('cancelled: stopping every step process');
     for (const group of run.processGroups) killGroup(group);
   };
+  const requestCancel = () => {
+    if (!run || run.cancelRequested) return;
+    run.cancelRequested = true;
+    run.log('cancel requested: running steps get SIGINT; only always()/cancelled() steps and post steps run');
+    for (const job of run.activeJobs) cancelJob(job);
+  };
   try {
     const workflow = await loadWorkflow(repoRoot, options.workflow);
     const inputs = triggerInputs(workflow, options);
@@ -112,6 +119,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     );
     if (options.signal?.aborted) cancel();
     options.signal?.addEventListener('abort', cancel, { once: true });
+    if (options.cancel?.aborted) requestCancel();
+    options.cancel?.addEventListener('abort', requestCancel, { once: true });
     run.log(`rehearsing ${workflow.file} for ${options.event.name} on ${String(run.githubContext.ref)}`);
     const call = {
       inputs,
@@ -135,6 +144,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
     run?.log(`refused: ${refusal}`);
   } finally {
     options.signal?.removeEventListener('abort', cancel);
+    options.cancel?.removeEventListener('abort', requestCancel);
     await options.world.stopAll(runDir);
   }
   const jobs = run?.jobs ?? [];
@@ -142,10 +152,13 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalResul
   return {
     workflow: options.workflow,
     event: options.event.name,
-    conclusion: refusal !== undefined || failed || run?.cancelled === true ? 'failure' : 'success',
+    conclusion:
+      refusal !== undefined || failed || run?.cancelled === true || run?.cancelRequested === true
+        ? 'failure'
+        : 'success',
     jobs,
     outputs,
-    cancelled: run?.cancelled === true,
+    cancelled: run?.cancelled === true || run?.cancelRequested === true,
     deployments: options.github.state.deployments.filter((d) => !deploymentsBefore.has(d.id)),
     refusal,
     durationMs: Date.now() - started,

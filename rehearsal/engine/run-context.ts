@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Masker } from './commands.ts';
+import type { JobRuntime } from './job-runtime.ts';
 import type { EnvironmentSettings, JobResult, RehearsalWorld, RehearseOptions } from './types.ts';
 import type { GitHubFake } from '../../action-tests/fakes/github/index.ts';
 
@@ -36,6 +37,10 @@ export interface RunContext {
   processGroups: Set<number>;
   /** Set once `signal` aborted: nothing new starts. */
   cancelled: boolean;
+  /** Set once `cancel` aborted: GitHub's cancellation (see RehearseOptions.cancel). */
+  cancelRequested: boolean;
+  /** The jobs running now, for a cancellation to reach their steps. */
+  activeJobs: Set<JobRuntime>;
   /** Numbers job folders so two jobs never share one. */
   nextJobNumber: number;
   log(line: string): void;
@@ -146,6 +151,8 @@ export function createRunContext(
     jobs: [],
     processGroups: new Set(),
     cancelled: false,
+    cancelRequested: false,
+    activeJobs: new Set(),
     nextJobNumber: 1,
     log: (line) => options.onLog?.(line)
   };

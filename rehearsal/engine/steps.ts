@@ -197,11 +197,13 @@ async function runJobProcess(
       ...options,
       onStart: (pid) => {
         group = pid;
+        rt.runningGroup = pid;
         rt.processGroups.push(pid);
         rt.run.processGroups.add(pid);
       }
     });
   } finally {
+    rt.runningGroup = undefined;
     if (group !== undefined) rt.run.processGroups.delete(group);
   }
 }
@@ -426,6 +428,7 @@ export async function runStep(rt: JobRuntime, step: MappingToken, index: number)
     // The job ran out of time: it is cancelled, and steps that still run on cancellation
     // (always(), cancelled()) and the post steps get GitHub's cancel timeout.
     rt.cancelled = true;
+    rt.cancelledBy = 'timeout';
     rt.deadline = Date.now() + CANCEL_TIMEOUT_MS;
     jobLog(rt, name, 'the job exceeded its timeout-minutes: it is cancelled');
   }
@@ -449,6 +452,35 @@ export async function runStep(rt: JobRuntime, step: MappingToken, index: number)
     },
     id
   );
+}
+
+/** How long the runner waits after SIGINT before it sends SIGTERM to a cancelled step. */
+const SIGTERM_AFTER_MS = 7_500;
+
+/**
+ * GitHub's cancellation of a running job: the step running now gets SIGINT (SIGTERM 7.5 s later
+ * if it still runs), and from then on the job is cancelled: only steps whose `if:` holds on
+ * cancellation and the post steps run, under the cancel timeout.
+ */
+export function cancelJob(rt: JobRuntime): void {
+  if (rt.cancelled) return;
+  rt.cancelled = true;
+  rt.cancelledBy = 'cancel';
+  rt.deadline = Date.now() + CANCEL_TIMEOUT_MS;
+  jobLog(rt, 'job', 'the run was cancelled: the running step gets SIGINT');
+  const group = rt.runningGroup;
+  if (group === undefined) return;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(group, name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  };
+  signal('SIGINT');
+  setTimeout(() => {
+    if (rt.runningGroup === group) signal('SIGTERM');
+  }, SIGTERM_AFTER_MS).unref();
 }
 
 /** Runs the registered post steps, last registered first, each under its condition. */

@@ -66,6 +66,13 @@ export interface RehearseOptions {
    * step, post step or job starts. The rehearsal then resolves with the jobs as far as they got.
    */
   signal?: AbortSignal;
+  /**
+   * Aborting it cancels the run the way GitHub's "Cancel workflow run" does: each running step's
+   * process gets SIGINT (SIGTERM 7.5 s later), then only steps whose `if:` holds on cancellation
+   * (`always()`, `cancelled()`) and post steps run, under GitHub's cancel timeout; a job not
+   * started yet runs only when its `if:` holds on cancellation. Jobs it ended are `cancelled`.
+   */
+  cancel?: AbortSignal;
   /** Called with every log line as it happens (already masked). */
   onLog?: (line: string) => void;
   /** Environment for steps, before the runner's variables (default: PATH, HOME, LANG of this process). */

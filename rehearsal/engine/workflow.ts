@@ -206,7 +206,7 @@ async function runCalledWorkflow(
   ancestors: Outcome[]
 ): Promise<NeedResult> {
   refuseUnknownKeys(caller.file, job, CALLER_JOB_KEYS, `job ${jobKey} (a reusable workflow call)`);
-  const scope = jobScope(caller, needs, ancestors);
+  const scope = jobScope(caller, needs, ancestors, run.cancelRequested);
   const id = `${caller.prefix}${jobKey}`;
   if (!evaluateCondition(child(job, 'if'), scope)) {
     run.jobs.push(newJobResult(id, jobKey));
@@ -257,8 +257,9 @@ async function runCalledWorkflow(
   const call: WorkflowCall = { inputs, secrets, prefix: `${id} / `, depth: callerCall.depth + 1 };
   const results = await runWorkflowJobs(run, called, call);
   const failed = [...results.values()].some((r) => r.result === 'failure');
+  const cancelled = [...results.values()].some((r) => r.result === 'cancelled');
   return {
-    result: failed ? 'failure' : 'success',
+    result: failed ? 'failure' : cancelled ? 'cancelled' : 'success',
     outputs: calledOutputs(run, called, trigger, call, results)
   };
 }
