@@ -308,7 +308,7 @@ describe("this repository's actions run from dist/ through their action.yml", ()
     // 25 from main; 0 from post, through the command router main saved in its state.
     const [jobDir] = readdirSync(path.join(result.runDir, 'jobs'));
     expect(readFileSync(path.join(result.runDir, 'jobs', jobDir!, 'temp', 'calls'), 'utf8')).toBe('25\n0\n');
-    expect(canary.summaries.join('\n')).toMatch(/stable/i);
+    expect(canary.summaries.join('\n')).toMatch(/canary weight reset to 0/);
   });
 });
 
@@ -356,6 +356,69 @@ describe('environment secrets and variables', () => {
     expect(logOf(result)).not.toContain('Pr0dSecret');
     const created = github.state.deployments.slice(before);
     expect(created.map((d) => d.environment)).toEqual(['production']);
+  });
+});
+
+describe("cancelling a run as GitHub's Cancel workflow does", () => {
+  it('SIGINT to the running step, then only always() steps; the job is cancelled, jobs after it too', async () => {
+    const file = writeWorkflow(
+      'cancel.yml',
+      [
+        'on: push',
+        'jobs:',
+        '  deploy:',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - name: long',
+        '        run: |',
+        '          trap \'echo "got SIGINT"; exit 130\' INT',
+        '          echo started',
+        '          for i in $(seq 1 300); do sleep 0.1; done',
+        '      - name: next',
+        '        run: echo "next ran"',
+        '      - name: cleanup',
+        '        if: always()',
+        '        run: echo "cleanup ran (job status ${{ job.status }})"',
+        '  later:',
+        '    needs: deploy',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - run: echo "later ran"',
+        '  always-later:',
+        '    needs: deploy',
+        '    if: always()',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        "      - run: 'echo \"always-later ran: ${{ needs.deploy.result }}\"'",
+        ''
+      ].join('\n')
+    );
+    const cancel = new AbortController();
+    const result = await run(
+      file,
+      { name: 'push', branch: 'main' },
+      {
+        cancel: cancel.signal,
+        onLog: (line) => {
+          if (line.includes('long: started')) cancel.abort();
+        }
+      }
+    );
+    expect(result.refusal).toBeUndefined();
+    const deploy = job(result, 'deploy');
+    expect(deploy.result).toBe('cancelled');
+    expect(deploy.steps.map((s) => `${s.name}:${s.outcome}`)).toEqual([
+      'long:failure',
+      'next:skipped',
+      'cleanup:success'
+    ]);
+    const log = logOf(result);
+    expect(log).toContain('got SIGINT');
+    expect(log).toContain('cleanup ran (job status cancelled)');
+    expect(log).not.toContain('next ran');
+    expect(job(result, 'later').result).toBe('cancelled');
+    expect(log).toContain('always-later ran: cancelled');
+    expect(result.cancelled).toBe(true);
   });
 });
 

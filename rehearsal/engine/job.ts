@@ -24,7 +24,7 @@ import { jobLog, stepScope, type JobRuntime } from './job-runtime.ts';
 import { killGroup } from './process.ts';
 import type { RunContext } from './run-context.ts';
 import type { RunningService, ServiceSpec } from './stand-in.ts';
-import { cancelJob, runPostSteps, runStep } from './steps.ts';
+import { runPostSteps, runStep } from './steps.ts';
 import { asMapping, asSequence, child, entries, refuseUnknownKeys } from './tokens.ts';
 import type { JobResult, Outcome } from './types.ts';
 
@@ -213,7 +213,9 @@ export async function runJob(
     return result;
   }
   if (!evaluateCondition(child(job, 'if'), scope)) {
-    run.log(`[${result.id}] skipped (if: condition false)`);
+    // After a cancellation GitHub shows the jobs that did not start as cancelled.
+    if (run.cancelRequested) result.result = 'cancelled';
+    run.log(`[${result.id}] ${result.result} (if: condition false)`);
     return result;
   }
   const number = run.nextJobNumber++;
@@ -272,8 +274,8 @@ export async function runJob(
     result
   };
   rt.contexts = { ...withSecrets.contexts, job: rt.jobContext };
+  // A job that starts after a cancellation (its if: held on it, always()) runs its steps as usual.
   run.activeJobs.add(rt);
-  if (run.cancelRequested) cancelJob(rt);
 
   let deployment: DeploymentRecord | undefined;
   let environmentUrl: TemplateToken | undefined;

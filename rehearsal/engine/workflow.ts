@@ -209,9 +209,12 @@ async function runCalledWorkflow(
   const scope = jobScope(caller, needs, ancestors, run.cancelRequested);
   const id = `${caller.prefix}${jobKey}`;
   if (!evaluateCondition(child(job, 'if'), scope)) {
-    run.jobs.push(newJobResult(id, jobKey));
-    run.log(`[${id}] skipped (if: condition false)`);
-    return { result: 'skipped', outputs: {} };
+    const skipped = newJobResult(id, jobKey);
+    // After a cancellation GitHub shows the jobs that did not start as cancelled.
+    if (run.cancelRequested) skipped.result = 'cancelled';
+    run.jobs.push(skipped);
+    run.log(`[${id}] ${skipped.result} (if: condition false)`);
+    return { result: skipped.result, outputs: {} };
   }
   const usesToken = child(job, 'uses')!;
   if (callerCall.depth + 1 >= MAX_DEPTH) {

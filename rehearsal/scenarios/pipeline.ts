@@ -20,11 +20,14 @@ import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario.ts';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const GOOD = '1.1.0';
 const BAD = '1.2.0';
-/** Versions of the world: 1.0.0 runs at the start; 1.2.0 fails half its requests in production. */
+/**
+ * Versions of the world: 1.0.0 runs at the start; 1.2.0 answers 250 ms slower in production (its
+ * gates pass: the canary's comparison with the stable version is what catches it).
+ */
 const VERSIONS: Record<string, VersionBehaviour> = {
   '1.0.0': {},
   [GOOD]: {},
-  [BAD]: { faultRate: 0.5, productionOnly: true }
+  [BAD]: { faultLatencyMs: 250, productionOnly: true }
 };
 /** User traffic through nginx while the pipeline runs, so Prometheus has requests to compare. */
 const LOAD_RPS = 40;
@@ -234,6 +237,8 @@ async function goodRelease(context: ScenarioContext, world: ProductionWorld, exp
 /** (b): the next release is a bad canary; the pipeline's rollback restores what (a) recorded. */
 async function badRelease(context: ScenarioContext, world: ProductionWorld, expect: Expectations) {
   const sha = commitOf('HEAD');
+  // What GitHub's compare API says between the two releases (the incident lists those commits).
+  context.github.state.setComparison(commitOf('HEAD~1'), sha, { aheadBy: 1, behindBy: 0 });
   const webhooksBefore = world.webhookBodies().length;
   const { result } = await release(context, world, BAD, sha);
   expect.that(result.conclusion === 'failure', `release ${BAD}: the pipeline concluded ${result.conclusion}`);
@@ -347,8 +352,9 @@ export const manualRollbackScenario: Scenario = {
           world.commands().some((c) => c.command === 'redeploy' && c.version === '1.0.0'),
           `no inputs: the redeploy command did not get 1.0.0 (deployment #${good.id}'s record)`
         );
+        // GitHub's own deployment of an environment job has the branch as ref; deployment: false makes none.
         expect.that(
-          state.deployments.filter((d) => d.creator === 'github-actions[bot]').length === 0,
+          state.deployments.every((d) => d.ref !== 'main'),
           'no inputs: the rollback run was recorded as a deployment of its own commit'
         );
         const versionOnly = await context.rehearse({
@@ -423,6 +429,11 @@ export const cancelledCanaryScenario: Scenario = {
         `the canary still has weight ${canaryWeight(world)} after the run`
       );
       expect.that(world.live().stable === '1.0.0', `production's stable track runs ${world.live().stable}`);
+      // A cancelled rollout changed production: the pipeline's rollback runs all the same.
+      expect.that(
+        jobResult(result, 'rollback / rollback') === 'success',
+        `the rollback after the cancel ${jobResult(result, 'rollback / rollback') ?? 'did not run'}`
+      );
       return { ok: expect.problems.length === 0, results: [result], problems: expect.problems };
     });
   }
