@@ -31,6 +31,53 @@ export function renderTemplate(template: string, variables: Record<string, strin
   return text;
 }
 
+/**
+ * Lays out in `dir` what the frontend image runs: its site template rendered as its entrypoint does
+ * (`variables`, e.g. BACKEND_URL and NGINX_PORT), the static files served from `htmlDir` instead of
+ * the image's folder, and the nginx.conf the nginx image provides around the site (mime types,
+ * logs, temp paths). Returns the rendered site.
+ */
+export function writeFrontendNginx(
+  dir: string,
+  options: {
+    template: string;
+    variables: Record<string, string>;
+    htmlDir: string;
+    errorLog: string;
+    accessLog: string;
+  }
+): string {
+  const rendered = renderTemplate(readFileSync(options.template, 'utf8'), options.variables);
+  if (!rendered.includes(IMAGE_ROOT)) throw new Error(`${options.template} no longer says "${IMAGE_ROOT}"`);
+  const site = rendered.replace(IMAGE_ROOT, `root ${options.htmlDir};`);
+  writeFileSync(path.join(dir, 'site.conf'), site);
+  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    mkdirSync(path.join(dir, 'temp', sub), { recursive: true });
+  writeFileSync(
+    path.join(dir, 'nginx.conf'),
+    [
+      'daemon off;',
+      'worker_processes 1;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${options.errorLog} warn;`,
+      'events { worker_connections 64; }',
+      'http {',
+      '  include /etc/nginx/mime.types;',
+      '  default_type application/octet-stream;',
+      `  access_log ${options.accessLog};`,
+      `  client_body_temp_path ${dir}/temp/body;`,
+      `  proxy_temp_path ${dir}/temp/proxy;`,
+      `  fastcgi_temp_path ${dir}/temp/fastcgi;`,
+      `  uwsgi_temp_path ${dir}/temp/uwsgi;`,
+      `  scgi_temp_path ${dir}/temp/scgi;`,
+      `  include ${dir}/site.conf;`,
+      '}',
+      ''
+    ].join('\n')
+  );
+  return site;
+}
+
 /** Environment for child tools: without Jest's NODE_OPTIONS. */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
@@ -90,39 +137,13 @@ export async function startFrontendServer(options: {
   chmodSync(dir, 0o755);
   try {
     const port = await freePort();
-    const rendered = renderTemplate(readFileSync(FRONTEND_TEMPLATE, 'utf8'), {
-      BACKEND_URL: options.backendUrl,
-      NGINX_PORT: `127.0.0.1:${port}`
+    const site = writeFrontendNginx(dir, {
+      template: FRONTEND_TEMPLATE,
+      variables: { BACKEND_URL: options.backendUrl, NGINX_PORT: `127.0.0.1:${port}` },
+      htmlDir: options.distDir,
+      errorLog: `${dir}/error.log`,
+      accessLog: `${dir}/access.log`
     });
-    if (!rendered.includes(IMAGE_ROOT))
-      throw new Error(`${FRONTEND_TEMPLATE} no longer says "${IMAGE_ROOT}"`);
-    const site = rendered.replace(IMAGE_ROOT, `root ${options.distDir};`);
-    writeFileSync(path.join(dir, 'site.conf'), site);
-    for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
-      mkdirSync(path.join(dir, 'temp', sub), { recursive: true });
-    // What the nginx image's own nginx.conf provides around the site: mime types, logs, temp paths.
-    writeFileSync(
-      path.join(dir, 'nginx.conf'),
-      [
-        'daemon off;',
-        'worker_processes 1;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log warn;`,
-        'events { worker_connections 64; }',
-        'http {',
-        '  include /etc/nginx/mime.types;',
-        '  default_type application/octet-stream;',
-        `  access_log ${dir}/access.log;`,
-        `  client_body_temp_path ${dir}/temp/body;`,
-        `  proxy_temp_path ${dir}/temp/proxy;`,
-        `  fastcgi_temp_path ${dir}/temp/fastcgi;`,
-        `  uwsgi_temp_path ${dir}/temp/uwsgi;`,
-        `  scgi_temp_path ${dir}/temp/scgi;`,
-        `  include ${dir}/site.conf;`,
-        '}',
-        ''
-      ].join('\n')
-    );
     const child = await startProcess(
       NGINX,
       ['-e', `${dir}/error.log`, '-p', `${dir}/`, '-c', `${dir}/nginx.conf`],

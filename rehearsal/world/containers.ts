@@ -21,15 +21,13 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { isAlive, makeTempDir, removeDir, startProcess } from '../../action-tests/services/index.ts';
-import { renderTemplate } from '../../action-tests/workflows/frontend-server.ts';
+import { writeFrontendNginx } from '../../action-tests/workflows/frontend-server.ts';
 import type { ImageRecord } from './images.ts';
 import { forgetPid, recordPid, runPaths, stopRecorded, REPO_ROOT } from './run-dir.ts';
 
 /** Where `python` is the Debian python3 (see bin/python): first on a container's PATH. */
 export const PYTHON_BIN_DIR = path.join(REPO_ROOT, 'rehearsal', 'world', 'bin');
 const NGINX = '/usr/sbin/nginx';
-/** Where the nginx image keeps its static files; the snapshot's dist/ is served instead. */
-const IMAGE_ROOT = 'root /usr/share/nginx/html;';
 
 export interface ContainerRecord {
   id: string;
@@ -169,40 +167,16 @@ async function stopFinishedJobs(runDir: string): Promise<void> {
 
 /** What the nginx image's entrypoint does: envsubst the site template, then nginx in the foreground. */
 function nginxCommand(image: ImageRecord, env: Record<string, string>, dir: string): string[] {
-  const template = readFileSync(path.join(image.root, image.siteTemplate!), 'utf8');
   const port = env.NGINX_PORT ?? '';
   if (!/^\d+$/.test(port)) throw new Error(`NGINX_PORT must be a port number, not ${JSON.stringify(port)}`);
-  const site = renderTemplate(template, {
-    ...env,
-    NGINX_PORT: `127.0.0.1:${port}`
-  });
-  if (!site.includes(IMAGE_ROOT)) throw new Error(`${image.siteTemplate} no longer says "${IMAGE_ROOT}"`);
   const html = path.join(dir, 'html');
   cpSync(path.join(image.root, 'dist'), html, { recursive: true });
-  writeFileSync(path.join(dir, 'site.conf'), site.replace(IMAGE_ROOT, `root ${html};`));
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
-    mkdirSync(path.join(dir, 'temp', sub), { recursive: true });
-  writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    [
-      'daemon off;',
-      'worker_processes 1;',
-      `pid ${dir}/nginx.pid;`,
-      'error_log stderr warn;',
-      'events { worker_connections 64; }',
-      'http {',
-      '  include /etc/nginx/mime.types;',
-      '  default_type application/octet-stream;',
-      '  access_log off;',
-      `  client_body_temp_path ${dir}/temp/body;`,
-      `  proxy_temp_path ${dir}/temp/proxy;`,
-      `  fastcgi_temp_path ${dir}/temp/fastcgi;`,
-      `  uwsgi_temp_path ${dir}/temp/uwsgi;`,
-      `  scgi_temp_path ${dir}/temp/scgi;`,
-      `  include ${dir}/site.conf;`,
-      '}',
-      ''
-    ].join('\n')
-  );
+  writeFrontendNginx(dir, {
+    template: path.join(image.root, image.siteTemplate!),
+    variables: { ...env, NGINX_PORT: `127.0.0.1:${port}` },
+    htmlDir: html,
+    errorLog: 'stderr',
+    accessLog: 'off'
+  });
   return [NGINX, '-e', 'stderr', '-p', `${dir}/`, '-c', `${dir}/nginx.conf`];
 }
