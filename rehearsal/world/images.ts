@@ -83,7 +83,9 @@ export function registryHost(ref: string): string {
 function runEarlierStages(stages: readonly Stage[], runtime: Stage, context: string): void {
   for (const earlier of stages.slice(0, stages.indexOf(runtime))) {
     for (const instruction of instructionsOf(earlier, 'RUN')) {
-      const result = spawnSync('sh', ['-c', instruction.args], { cwd: context, encoding: 'utf8' });
+      // A build container's environment, not this process's (NODE_ENV=test would change the build).
+      const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? context };
+      const result = spawnSync('sh', ['-c', instruction.args], { cwd: context, env, encoding: 'utf8' });
       if (result.status !== 0)
         throw new Error(
           `RUN ${instruction.args} exited with ${result.status}: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' / ')}`
