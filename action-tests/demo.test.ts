@@ -1,7 +1,8 @@
 /**
  * `npm run demo` both ways, as a user runs it (scripts/demo.mjs, setup skipped: the suite's own
- * setup ran): the exit code, the verdicts on the terminal, every stage's job summary in the
- * Markdown file, no secret anywhere, and no process left behind.
+ * setup ran): the production stage (deploy-stage.yml) and rollback.yml run by the rehearsal
+ * engine, the exit code, the verdicts on the terminal, every job summary in the Markdown file
+ * under its stage, no secret anywhere, and no process left behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -68,7 +69,7 @@ function runDemo(args: string[], out: string): Promise<DemoRun> {
 function reportedProcesses(stdout: string): { name: string; pid: number }[] {
   const line = /^processes stopped: (.*)$/m.exec(stdout)?.[1] ?? '';
   return line
-    .split(' ')
+    .split('; ')
     .filter(Boolean)
     .map((entry) => {
       const at = entry.lastIndexOf('=');
@@ -108,7 +109,8 @@ function expectNoSecrets(run: DemoRun) {
   }
 }
 
-const SERVICES = ['postgres', 'redis', 'nginx', 'prometheus', 'app-v1.0.0', 'app-v2.0.0'];
+/** What the production world started: the staging app runs v1 on a stable track of its own. */
+const WORLD = ['postgres', 'redis', 'nginx', 'prometheus', 'app 1.0.0 (stable)', 'app 1.0.0 (stable)'];
 
 /** Each heading is in the Markdown file, in this order. */
 function expectInOrder(markdown: string, headings: string[]): void {
@@ -124,59 +126,60 @@ describe('npm run demo', () => {
     expect({ code: run.code, stderr: run.stderr, end: run.stdout.slice(-3000) }).toMatchObject({ code: 0 });
     expect(run.seconds).toBeLessThan(180);
 
-    expect(run.stdout).toMatch(/━━━ 2\/4 migrate-dry-run · safe to deploy \(round trip passed/);
-    expect(run.stdout).toMatch(/━━━ 3\/4 health-gate · v2\.0\.0 healthy/);
-    expect(run.stdout).toMatch(/━━━ 4\/4 canary-step · promoted to 100% ✔/);
-    expect(run.stdout).toContain('nginx now answers 20 requests in a row from v2.0.0');
+    expect(run.stdout).toContain('Rehearsal of .github/workflows/deploy-stage.yml (workflow_call): success');
+    expect(run.stdout).toMatch(/━━━ 2\/2 deploy-stage · promoted to 100%, v2\.0\.0 live ✔/);
+    expect(run.stdout).toMatch(/✔ deploy \(production\) {2}success/);
+    expect(run.stdout).toContain('production runs v2.0.0 on the stable track, no canary');
     expect(run.stdout).toContain('✅ Demo complete');
     expect(run.stdout).toMatch(/Elapsed: \d+\.\d s/);
     // Rendered for a terminal: no Markdown table syntax, no HTML.
     expect(run.stdout).not.toMatch(/^\| .* \|$/m);
     expect(run.stdout).not.toMatch(/<\/?(details|summary|br)>/);
 
-    // Each stage's summary, in order, under its header.
+    // The production stage's job summaries, in order, under its header.
     const headings = [
       '## 1. production: v1.0.0 live',
-      '## 2. migrate-dry-run: safe to deploy',
+      '## 2. deploy-stage: promoted to 100%, v2.0.0 live',
+      '## ✅ preflight-validate',
       '## ✅ migrate-dry-run: passed',
-      '## 3. health-gate: v2.0.0 healthy',
-      '✅ health-gate: healthy',
-      '## 4. canary-step: promoted to 100%',
+      '## ✅ health-gate: healthy',
       '## ✅ canary-step: promote at 100%',
+      // The final gate, on production, records the deploy.
+      'Deploy record ✅',
       '## Recap'
     ];
     expectInOrder(run.markdown, headings);
     expectNoSecrets(run);
-    expectCleanEnd(run, SERVICES);
+    expectCleanEnd(run, [...WORLD, 'app 2.0.0 (canary)', 'app 2.0.0 (stable)']);
   }, 240_000);
 
-  it('--bad-canary: canary-step rolls back at 10%, then the rollback action reports', async () => {
+  it('--bad-canary: canary-step rolls the canary back, then rollback.yml restores v1 from its deploy record', async () => {
     const out = path.join(temp, 'bad.md');
     const run = await runDemo(['--bad-canary'], out);
     expect({ code: run.code, stderr: run.stderr, end: run.stdout.slice(-3000) }).toMatchObject({ code: 0 });
     expect(run.seconds).toBeLessThan(180);
 
     // The bad canary passes its health gate: only user traffic shows its errors.
-    expect(run.stdout).toMatch(/━━━ 3\/5 health-gate · v2\.0\.0 healthy/);
-    expect(run.stdout).toMatch(/━━━ 4\/5 canary-step · rolled back at 10% \(weight now 0\) ✔/);
-    expect(run.stdout).toContain('nginx now answers 20 requests in a row from v1.0.0');
-    expect(run.stdout).toMatch(/━━━ 5\/5 rollback · back on v1\.0\.0, healthy ✔/);
+    expect(run.stdout).toContain('migrate-dry-run: success, health-gate on the canary: success');
+    expect(run.stdout).toMatch(/━━━ 2\/3 deploy-stage · canary rolled back \(weight now 0\) ✔/);
+    expect(run.stdout).toContain('Rehearsal of .github/workflows/rollback.yml (workflow_dispatch): success');
+    expect(run.stdout).toMatch(/━━━ 3\/3 rollback · back on v1\.0\.0, success ✔/);
     expect(run.stdout).toContain('webhook received 1 notification');
-    expect(run.stdout).toContain('recovery watch: error rate back at the baseline');
+    expect(run.stdout).toContain('error rate back at the baseline');
     expect(run.stdout).toMatch(/incident issue #\d+ "Rollback of production/);
     expect(run.stdout).toContain('✅ Demo complete');
 
     const headings = [
-      '## 3. health-gate: v2.0.0 healthy',
-      '## 4. canary-step: rolled back at 10%',
-      '## ❌ canary-step: rollback at 10%',
-      '## 5. rollback: back on v1.0.0, healthy',
-      'rollback of production',
+      '## 2. deploy-stage: canary rolled back (weight now 0)',
+      '## ✅ health-gate: healthy',
+      '## ❌ canary-step: rollback at',
+      '## 3. rollback: back on v1.0.0, success',
+      '## ⏪ rollback of production: done',
       '## Recap'
     ];
     expectInOrder(run.markdown, headings);
     expectNoSecrets(run);
-    expectCleanEnd(run, SERVICES);
+    expectCleanEnd(run, [...WORLD, 'app 2.0.0 (canary)']);
   }, 240_000);
 
   it('refuses an unknown argument before starting anything', async () => {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 
 export interface DemoArgs {
-  /** v2 answers errors: the canary step rolls back and the rollback action runs. */
+  /** v2 answers errors: canary-step rolls it back and rollback.yml runs. */
   badCanary: boolean;
   /** Absolute path of the Markdown file the summaries are written to. */
   out: string;
@@ -20,13 +20,16 @@ export const DEFAULT_OUT = 'demo-summary.md';
 
 export const USAGE = `Usage: npm run demo [-- OPTIONS]
 
-A production rehearsal of the example app on this machine with the real action bundles:
-PostgreSQL, Redis, Prometheus, nginx, stable v1 and canary v2; migrate-dry-run, health-gate,
-canary-step 10 -> 50 -> 100 and promotion (or, with --bad-canary, the automatic rollback and the
-rollback action). Prints the job summaries GitHub would show and writes them to a Markdown file.
+A production rehearsal of the example app on this machine, run as an adopter's run goes: the
+rehearsal engine executes .github/workflows/deploy-stage.yml (production, canary) with GitHub's
+parser and evaluator and the real action bundles against PostgreSQL, Redis, Prometheus, nginx,
+stable v1 and canary v2: preflight, migrate-dry-run, health-gate, canary-step 10 -> 50 -> 100,
+promotion and the final gate that records the deploy (or, with --bad-canary, the canary rolled
+back, then rollback.yml restoring v1 from its deploy record). Prints the jobs, steps and job
+summaries GitHub would show and writes the summaries to a Markdown file.
 
 Options:
-  --bad-canary   v2 answers 30% errors: see canary-step roll it back and the rollback report
+  --bad-canary   v2 answers 30% errors: canary-step rolls it back, then rollback.yml runs
   --out FILE     Markdown file for the summaries (default: ${DEFAULT_OUT} in the current directory)
   --skip-setup   do not check or install the npm and Debian packages first
   --help         show this text

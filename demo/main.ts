@@ -1,8 +1,10 @@
 /**
  * `npm run demo` entry (run by scripts/demo.mjs under Node 24): parses the arguments, runs the
- * production rehearsal, always tears everything down, prints the recap. No rehearsal logic here.
+ * production rehearsal (demo/rehearsal.ts), always tears everything down, prints the recap. No
+ * rehearsal logic here.
  * Exit code: 0 when the demo showed what it meant to, 1 when not, 2 for a bad command line.
  */
+import '../rehearsal/json-imports.ts';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,10 +12,12 @@ import { removeDir } from '../action-tests/services/index.ts';
 import { parseDemoArgs, USAGE, UsageError, type DemoArgs } from './args.ts';
 import { createDemoOutput, type DemoOutput } from './output.ts';
 import { printRecap } from './recap.ts';
-import { runRehearsal, type RehearsalResult } from './rehearsal.ts';
-import { Teardown } from './teardown.ts';
+import type { RehearsalResult } from './rehearsal.ts';
+import { Teardown, type StoppedProcess } from './teardown.ts';
 import { shouldUseColor } from './terminal-markdown.ts';
 
+// After json-imports.ts registered its hook: the engine imports the workflow parser.
+const { runRehearsal } = await import('./rehearsal.ts');
 const started = performance.now();
 
 let args: DemoArgs;
@@ -31,12 +35,15 @@ if (args.help) {
 }
 
 const mode = args.badCanary ? 'a bad canary, rolled back' : 'a healthy canary, promoted';
+const terminal = {
+  color: shouldUseColor(process.stdout.isTTY, process.env),
+  // Wide tables wrap to the terminal; in a log file, to a width that reads well.
+  width: process.stdout.isTTY ? Math.max(60, process.stdout.columns) : 120
+};
 let output: DemoOutput;
 try {
   output = createDemoOutput({
-    color: shouldUseColor(process.stdout.isTTY, process.env),
-    // Wide tables wrap to the terminal; in a log file, to a width that reads well.
-    width: process.stdout.isTTY ? Math.max(60, process.stdout.columns) : 120,
+    ...terminal,
     markdownFile: args.out,
     title: `deploy-actions demo: production rehearsal with ${mode}`
   });
@@ -52,16 +59,20 @@ chmodSync(workDir, 0o755);
 process.env.TMPDIR = workDir;
 
 const teardown = new Teardown();
+const stoppedByWorld: StoppedProcess[] = [];
+// Ctrl-C cancels the workflow run under way: the engine kills its step processes, starts nothing more.
+const cancellation = new AbortController();
 
 /** Stops everything, removes the work directory, says what was stopped. Safe to call twice. */
 let finishing: Promise<string[]> | undefined;
 function finish(): Promise<string[]> {
   finishing ??= (async () => {
     const problems: string[] = [];
-    const stopped = await teardown.run((problem) => problems.push(problem));
+    cancellation.abort();
+    const stopped = [...(await teardown.run((problem) => problems.push(problem))), ...stoppedByWorld];
     removeDir(workDir);
     // One machine-readable line: the demo's test checks that each of these PIDs is gone.
-    output.say(`processes stopped: ${stopped.map((p) => `${p.name}=${p.pid}`).join(' ')}`);
+    output.say(`processes stopped: ${stopped.map((p) => `${p.name}=${p.pid}`).join('; ')}`);
     return problems;
   })();
   return finishing;
@@ -87,7 +98,14 @@ output.say(`Markdown summaries: ${args.out}`);
 
 let result: RehearsalResult;
 try {
-  result = await runRehearsal({ badCanary: args.badCanary, output, teardown });
+  result = await runRehearsal({
+    badCanary: args.badCanary,
+    output,
+    teardown,
+    terminal,
+    signal: cancellation.signal,
+    stoppedByWorld
+  });
 } catch (error) {
   result = { stages: [], problems: [`the demo failed: ${(error as Error).stack ?? String(error)}`] };
 }

@@ -28,13 +28,6 @@ export interface DemoOutputOptions {
   write?: (text: string) => void;
 }
 
-export interface ActionLogStream {
-  /** A chunk of the action's output, as it arrives. */
-  push(chunk: string): void;
-  /** Prints what is left of an unfinished last line. */
-  flush(): void;
-}
-
 export interface DemoOutput {
   readonly color: boolean;
   /** Never show this value: it is replaced by *** in everything printed or written from now on. */
@@ -42,16 +35,14 @@ export interface DemoOutput {
   redact(text: string): string;
   /** A line on the terminal. */
   say(text?: string): void;
-  /** A detail line on the terminal: indented, dimmed. */
-  detail(text: string): void;
-  /** The live log of an action: ::add-mask:: values are masked, workflow commands hidden, the rest shown dimmed. */
-  actionLog(): ActionLogStream;
+  /** A line of a workflow's live log (already masked by the engine): indented, dimmed, one screen line. */
+  log(line: string): void;
   /** The line opening a stage while it runs. */
   stageStart(number: number, total: number, title: string): void;
   /** The header of a finished stage, in the terminal and the Markdown file. */
   stageHeader(stage: StageResult, total: number): void;
-  /** A job summary: rendered for the terminal, verbatim into the Markdown file. */
-  summary(markdown: string): void;
+  /** A workflow run rendered for the terminal, and its job summaries verbatim into the Markdown file. */
+  workflowRun(rendered: string, summaries: readonly string[]): void;
   /** What the demo itself verified after a stage (routing, notifications, GitHub records). */
   checks(facts: readonly string[]): void;
   /** Markdown written to the file only (the terminal shows the same facts as lines). */
@@ -93,39 +84,9 @@ export function createDemoOutput(options: DemoOutputOptions): DemoOutput {
     mask,
     redact,
     say,
-    detail: (text) => say(paint(`    ${text}`, 'dim')),
-    actionLog() {
-      let pending = '';
-      // One screen line each: the job summary that follows has the details.
-      const showLine = (text: string) => {
-        const line = `    │ ${redact(text)}`;
-        say(paint(options.width ? truncateToWidth(line, options.width) : line, 'dim'));
-      };
-      const show = (line: string) => {
-        const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line);
-        if (command) {
-          const [, name, value = ''] = command;
-          if (name === 'add-mask') mask(value);
-          else if (name === 'error' || name === 'warning') {
-            const message = value.replace(/%0A/g, ' ').replace(/%0D/g, '').replace(/%25/g, '%');
-            showLine(`${name}: ${message}`);
-          }
-          return; // ::group::, ::debug:: and the rest are for the runner
-        }
-        if (line.trim() !== '') showLine(line);
-      };
-      return {
-        push(chunk) {
-          pending += chunk;
-          const lines = pending.split('\n');
-          pending = lines.pop() ?? '';
-          for (const line of lines) show(line.replace(/\r$/, ''));
-        },
-        flush() {
-          if (pending !== '') show(pending);
-          pending = '';
-        }
-      };
+    log(text) {
+      const line = `    │ ${redact(text)}`;
+      say(paint(options.width ? truncateToWidth(line, options.width) : line, 'dim'));
     },
     stageStart(number, total, title) {
       say();
@@ -141,15 +102,10 @@ export function createDemoOutput(options: DemoOutputOptions): DemoOutput {
           `(${stage.seconds.toFixed(1)} s)\n`
       );
     },
-    summary(markdown) {
-      const text = markdown.trim();
-      if (text === '') {
-        say(paint('    (the action wrote no job summary)', 'dim'));
-        toFile('_The action wrote no job summary._\n');
-        return;
-      }
-      say(renderMarkdownForTerminal(redact(text), terminal));
-      toFile(`${text}\n`);
+    workflowRun(rendered, summaries) {
+      say(rendered);
+      const written = summaries.map((summary) => summary.trim()).filter((summary) => summary !== '');
+      toFile(written.length > 0 ? `${written.join('\n\n')}\n` : '_The workflow wrote no job summary._\n');
     },
     checks(facts) {
       if (facts.length === 0) return;

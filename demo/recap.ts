@@ -26,8 +26,8 @@ export function printRecap(
   output.say();
   if (ok) {
     const shown = run.badCanary
-      ? 'the bad canary was caught at 10% and rolled back by canary-step; the rollback action restored v1.0.0, verified it healthy, told the webhook and opened an incident.'
-      : 'v2.0.0 passed the migration rehearsal and its health gate and was promoted 10% -> 50% -> 100% on live metrics.';
+      ? "deploy-stage.yml's canary-step caught the bad canary and rolled it back; rollback.yml restored v1.0.0 from its deploy record, verified it healthy, told the webhook and opened an incident."
+      : 'deploy-stage.yml took v2.0.0 through the migration rehearsal and its health gate, promoted it 10% -> 50% -> 100% on live metrics and recorded the deploy.';
     output.both(`✅ Demo complete: ${shown}\n`);
   } else {
     output.both(

@@ -1,58 +1,74 @@
 /**
- * The production rehearsal, stage by stage, each action run from its committed bundle
- * (dist/<action>/index.js under Node 24, inputs as on a runner):
- *   1. production: PostgreSQL, Redis, stable v1 behind nginx, Prometheus, the GitHub fake;
- *   2. migrate-dry-run on v2's migration, rehearsed on a scratch database;
- *   3. deploy v2 as the canary (alembic upgrade head, start it) and health-gate it;
- *   4. canary-step 10 -> 50 -> 100 under user traffic, measured by Prometheus;
- *   5. with --bad-canary: the rollback action, after canary-step rolled the canary back.
- * Each stage prints its job summary; the first stage that does not go as intended ends the run.
+ * The production rehearsal, run through the rehearsal engine as an adopter's run goes:
+ *   1. production: the GitHub fake and the production world (PostgreSQL, Redis, v1 behind nginx,
+ *      Prometheus), v1 recorded as production's last good deploy;
+ *   2. `.github/workflows/deploy-stage.yml` with `canary: true` (as pipeline.yml calls it): preflight,
+ *      migrate-dry-run, migrate, the canary started and health-gated, canary-step 10 -> 50 -> 100 on
+ *      Prometheus under user traffic, the promotion and the final gate that records the deploy;
+ *   3. with --bad-canary: `.github/workflows/rollback.yml` dispatched with production's variables and
+ *      secrets, restoring v1 from its deploy record.
+ * Each stage prints the jobs, steps and job summaries; the first stage that does not go as intended
+ * ends the run.
  */
-import type { RollbackReport } from '../packages/core/src/rollback/run-rollback.ts';
-import type { GitHubFake } from '../action-tests/fakes/github/index.ts';
-import { repoRoot, runAction, type ActionRun } from '../action-tests/run-action.ts';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { startGitHubFake, type GitHubFake } from '../action-tests/fakes/github/index.ts';
+import { rehearse, renderRehearsal, type RehearsalResult as WorkflowRun } from '../rehearsal/engine/index.ts';
 import {
-  EXAMPLE_BACKEND_DIR,
-  PYTHON,
-  httpRequest,
-  runAlembic,
-  sleep,
-  type ExampleApp
-} from '../action-tests/services/index.ts';
-import { startLoad, type LoadStats } from './load.ts';
+  commitOf,
+  environments,
+  pipelineInputs,
+  prepareGitHub,
+  rollbackVariables,
+  stepBaseEnv
+} from '../rehearsal/scenarios/pipeline.ts';
+import * as world from '../rehearsal/world/index.ts';
+import { REPO_ROOT, runPaths } from '../rehearsal/world/run-dir.ts';
+import { startLoad, type Load, type LoadStats } from './load.ts';
 import type { DemoOutput, StageResult } from './output.ts';
-import {
-  CANARY,
-  ENVIRONMENT,
-  STABLE,
-  STABLE_REVISION,
-  startCanary,
-  startProduction,
-  type Production
-} from './production.ts';
-import type { Teardown } from './teardown.ts';
+import type { StoppedProcess, Teardown } from './teardown.ts';
+import type { TerminalOptions } from './terminal-markdown.ts';
 
+const STABLE = '1.0.0';
+const CANARY = '2.0.0';
+const ENVIRONMENT = 'production';
+/** v1's schema: v2 brings 0003_add_item_category, which migrate-dry-run rehearses. */
+const STABLE_REVISION = '0002_create_reviews';
 /** The fault switch of the bad canary: 30% of its answers are HTTP 500. */
-export const BAD_CANARY_ERROR_PERCENT = 30;
+const BAD_CANARY_FAULT_RATE = 0.3;
 /**
  * With this seed the app's fault switch spares the first 40 requests it answers (then fails about
  * 30%, as set): the bad canary passes its health gate, as a bad release often does, and only real
  * traffic through canary-step shows the errors. Found by trying seeds with Python's random.Random.
  */
-export const BAD_CANARY_FAULT_SEED = 765073;
-
-/** User traffic through nginx during canary-step, in requests per second. */
-const LOAD_RPS = 60;
-const LOAD_PATHS = ['/api/items', '/health', '/api/items?limit=5'];
-
-/** Rows the rehearsal's scratch database holds at v1's schema, so the round trip can see data loss. */
-const SEED_SQL = `INSERT INTO items (name, description) VALUES ('lamp', 'A desk lamp'), ('chair', 'An office chair');
-INSERT INTO reviews (item_id, rating, comment) SELECT id, 5, 'bright' FROM items WHERE name = 'lamp';`;
+const BAD_CANARY_FAULT_SEED = 765073;
+/** User traffic through nginx while production changes, in requests per second. */
+const LOAD_RPS = 40;
+const LOAD_PATHS = ['/api/items', '/health'];
+const CANARY_REVISION = '0003_add_item_category';
+/** v1's images, as its deploy record names them. */
+const STABLE_IMAGES = {
+  backend: `ghcr.io/octo-org/example-backend@sha256:${'a1'.repeat(32)}`,
+  frontend: `ghcr.io/octo-org/example-frontend@sha256:${'e4'.repeat(32)}`
+};
+/** v2's images: what the build job would have pushed, by digest. */
+const IMAGES = {
+  backend: `ghcr.io/octo-org/example-backend@sha256:${'b2'.repeat(32)}`,
+  frontend: `ghcr.io/octo-org/example-frontend@sha256:${'f7'.repeat(32)}`
+};
+const CLEAN_TRIVY_REPORT = path.join(REPO_ROOT, 'rehearsal', 'world', 'fixtures', 'trivy-clean.json');
 
 export interface RehearsalOptions {
   badCanary: boolean;
   output: DemoOutput;
   teardown: Teardown;
+  terminal: TerminalOptions;
+  /** Aborted on Ctrl-C: the engine kills every step process and starts nothing more. */
+  signal: AbortSignal;
+  /** Where the world's processes are reported once the teardown stopped them. */
+  stoppedByWorld: StoppedProcess[];
 }
 
 export interface RehearsalResult {
@@ -64,21 +80,21 @@ export interface RehearsalResult {
 interface StageOutcome {
   verdict: string;
   asIntended: boolean;
-  /** The action's job summary, when the stage ran one. */
-  summary?: string;
-  /** What the demo itself checked after the stage (shown after the summary, written to the file). */
+  /** What the demo itself checked after the stage. */
   facts?: string[];
   /** Why it did not go as intended. */
   problem?: string;
 }
 
-/** What the stages share: the options, and what earlier stages started or produced. */
+/** What the stages share: the options, and what the first stage started. */
 interface Context extends RehearsalOptions {
-  /** Runs a bundle with its log shown live; a bundle killed by a signal throws. */
-  action(name: string, inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun>;
-  production?: Production;
-  canary?: ExampleApp;
-  canaryStep?: ActionRun;
+  github?: GitHubFake;
+  world?: world.ProductionWorld;
+  runDir?: string;
+  /** The sha deployed: this repository's HEAD, so the checkout stand-in finds it. */
+  sha?: string;
+  /** The workflow runs of the stage under way, shown under its header. */
+  shown: WorkflowRun[];
 }
 
 interface Stage {
@@ -90,23 +106,11 @@ interface Stage {
 /** Runs the stages in order up to the first that does not go as intended. Never throws. */
 export async function runRehearsal(options: RehearsalOptions): Promise<RehearsalResult> {
   const { output, teardown } = options;
-  const stages = options.badCanary ? [...STAGES, ROLLBACK] : STAGES;
+  const stages = options.badCanary
+    ? [PRODUCTION, PRODUCTION_STAGE, ROLLBACK]
+    : [PRODUCTION, PRODUCTION_STAGE];
   const result: RehearsalResult = { stages: [], problems: [] };
-  const context: Context = {
-    ...options,
-    async action(name, inputs, env = {}) {
-      const log = output.actionLog();
-      const run = await runAction(name, {
-        inputs,
-        env,
-        timeoutMs: 150_000,
-        onOutput: (text) => log.push(text)
-      });
-      log.flush();
-      if (run.signal) throw new Error(`${name} was killed by ${run.signal}`);
-      return run;
-    }
-  };
+  const context: Context = { ...options, shown: [] };
 
   for (const [index, stage] of stages.entries()) {
     const number = index + 1;
@@ -128,7 +132,12 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
     };
     result.stages.push(stageResult);
     output.stageHeader(stageResult, stages.length);
-    if (outcome.summary !== undefined) output.summary(outcome.summary);
+    for (const run of context.shown.splice(0)) {
+      output.workflowRun(
+        renderRehearsal(run, context.terminal),
+        run.jobs.flatMap((job) => job.summaries)
+      );
+    }
     output.checks(outcome.facts ?? []);
     if (!outcome.asIntended) {
       const problem = `${stage.name}: ${outcome.problem ?? outcome.verdict}`;
@@ -142,166 +151,200 @@ export async function runRehearsal(options: RehearsalOptions): Promise<Rehearsal
 
 const PRODUCTION: Stage = {
   name: 'production',
-  title: 'production: PostgreSQL, Redis, stable v1 behind nginx, Prometheus',
+  title: 'production: PostgreSQL, Redis, stable v1 behind nginx, Prometheus, the GitHub fake',
   async run(context) {
-    const { output } = context;
-    const production = await startProduction(context.teardown, (line) => output.detail(line));
-    context.production = production;
-    output.mask(production.github.token);
-    output.mask(production.webhook.url);
-    output.mask(production.webhook.secret);
+    const { output, teardown } = context;
+    const github = await teardown.own(
+      startGitHubFake().then((fake) => ({ name: 'github fake', fake, stop: () => fake.close() }))
+    );
+    context.github = github.fake;
+    output.mask(github.fake.token);
+    const runDir = mkdtempSync(path.join(os.tmpdir(), 'deploy-actions-run-'));
+    context.runDir = runDir;
+    // The jobs' service containers, should a job not have stopped them itself.
+    await teardown.own(Promise.resolve({ name: 'service containers', stop: () => world.stopAll(runDir) }));
+    const versions: Record<string, world.VersionBehaviour> = {
+      [STABLE]: {},
+      [CANARY]: context.badCanary
+        ? { faultRate: BAD_CANARY_FAULT_RATE, faultSeed: BAD_CANARY_FAULT_SEED }
+        : {}
+    };
+    const production = await teardown.own(
+      world
+        .startProductionWorld({ versions, runDir, github: github.fake, revision: STABLE_REVISION })
+        .then((started) => ({
+          name: 'production world',
+          world: started,
+          stop: async () => void context.stoppedByWorld.push(...(await started.stop()))
+        }))
+    );
+    context.world = production.world;
+    for (const secret of Object.values(environments(production.world).production.secrets))
+      output.mask(secret);
+    output.mask(production.world.env.NOTIFY_WEBHOOK!);
+    prepareRepository(context, github.fake, runDir);
     output.markdown(
-      `PostgreSQL 15, Redis, the example app v${STABLE.version} (schema ${STABLE_REVISION}) behind nginx, ` +
-        `Prometheus scraping every second, the GitHub API fake with the ${ENVIRONMENT} deployment history.\n`
+      `PostgreSQL 15, Redis, the example app v${STABLE} (schema ${STABLE_REVISION}) behind nginx, ` +
+        `Prometheus scraping every second, the GitHub API fake with v${STABLE} as ${ENVIRONMENT}'s last good deploy.\n`
     );
-    return { verdict: `v${STABLE.version} live`, asIntended: true };
+    return { verdict: `v${STABLE} live`, asIntended: true };
   }
 };
 
-const MIGRATE_DRY_RUN: Stage = {
-  name: 'migrate-dry-run',
-  title: `migrate-dry-run: v${CANARY.version}'s migration, rehearsed on a scratch database`,
+/**
+ * What GitHub holds before the production stage runs: main at HEAD with CI green, the environments,
+ * v1's deploy record, and the security reports the pipeline's security job uploaded (clean).
+ */
+function prepareRepository(context: Context, github: GitHubFake, runDir: string): void {
+  const sha = commitOf('HEAD');
+  context.sha = sha;
+  github.state.setBranch('main', sha);
+  github.state.addCheckRun({ sha, name: 'ci / npm test', conclusion: 'success' });
+  prepareGitHub(github);
+  github.state.addDeployment({
+    sha: commitOf('HEAD~1'),
+    environment: ENVIRONMENT,
+    payload: deployRecord(STABLE, commitOf('HEAD~1'), STABLE_IMAGES, STABLE_REVISION),
+    statuses: ['success']
+  });
+  // The incident lists the commits between the good version and the rolled-back one.
+  github.state.setComparison(commitOf('HEAD~1'), sha, { aheadBy: 1, behindBy: 0 });
+  // What the staging stage recorded: preflight lets production have only what staging has run.
+  github.state.addDeployment({
+    sha,
+    environment: 'staging',
+    payload: deployRecord(CANARY, sha, IMAGES, CANARY_REVISION),
+    statuses: ['success']
+  });
+  const reports = path.join(runPaths(runDir).artifacts, 'security-reports', 'files');
+  mkdirSync(reports, { recursive: true });
+  copyFileSync(CLEAN_TRIVY_REPORT, path.join(reports, 'trivy-backend.json'));
+  copyFileSync(CLEAN_TRIVY_REPORT, path.join(reports, 'trivy-frontend.json'));
+  writeFileSync(path.join(reports, 'pip-audit.json'), JSON.stringify({ dependencies: [], fixes: [] }));
+  writeFileSync(
+    path.join(reports, 'npm-audit.json'),
+    JSON.stringify({
+      auditReportVersion: 2,
+      vulnerabilities: {},
+      metadata: { vulnerabilities: { total: 0 } }
+    })
+  );
+}
+
+/** A deploy record as health-gate writes it on a deployment's payload (what rollback reads). */
+function deployRecord(version: string, sha: string, images: Record<string, string>, alembicHead: string) {
+  return { schema: 'deploy-record/v1', version, sha, images, alembic_head: alembicHead, run_url: null };
+}
+
+/** pipeline.yml's input defaults, as a caller that gives none gets them. */
+function pipelineDefaults(): Record<string, string | number | boolean> {
+  const workflow = parse(
+    readFileSync(path.join(REPO_ROOT, '.github', 'workflows', 'pipeline.yml'), 'utf8')
+  ) as {
+    on: { workflow_call: { inputs: Record<string, { default?: string | number | boolean }> } };
+  };
+  const defaults: Record<string, string | number | boolean> = {};
+  for (const [name, input] of Object.entries(workflow.on.workflow_call.inputs)) {
+    defaults[name] = input.default ?? '';
+  }
+  return defaults;
+}
+
+/** Runs a workflow with the demo's GitHub, world and Ctrl-C signal; its log shown live, masked. */
+async function rehearseWorkflow(
+  context: Context,
+  options: Omit<Parameters<typeof rehearse>[0], 'github' | 'world' | 'runDir' | 'signal' | 'onLog'>
+): Promise<WorkflowRun> {
+  const run = await rehearse({
+    ...options,
+    github: context.github!,
+    world,
+    runDir: context.runDir!,
+    signal: context.signal,
+    onLog: (line) => context.output.log(line)
+  });
+  context.shown.push(run);
+  if (run.cancelled) throw new Error('cancelled');
+  return run;
+}
+
+const PRODUCTION_STAGE: Stage = {
+  name: 'deploy-stage',
+  title: `deploy-stage.yml (production, canary): v${CANARY} through migrate-dry-run, health-gate, canary-step 10% -> 50% -> 100%`,
   async run(context) {
-    const scratch = await context.production!.postgres.createDatabase('rehearsal');
-    const run = await context.action(
-      'migrate-dry-run',
-      {
-        'working-directory': EXAMPLE_BACKEND_DIR,
-        python: PYTHON,
-        'from-revision': STABLE_REVISION,
-        // The rules follow the production server's major version (here the local PostgreSQL 15).
-        'pg-version': '15',
-        'database-url': scratch,
-        'seed-sql': SEED_SQL
-      },
-      { GITHUB_WORKSPACE: repoRoot }
-    );
-    const findings = (JSON.parse(run.outputs.findings ?? '[]') as unknown[]).length;
-    const passed = run.exitCode === 0 && run.outputs.roundtrip === 'passed';
-    return {
-      verdict: passed
-        ? `safe to deploy (round trip passed, ${findings} finding${findings === 1 ? '' : 's'})`
-        : `not safe (exit ${run.exitCode}, round trip ${run.outputs.roundtrip ?? 'not run'})`,
-      asIntended: passed,
-      summary: run.summary,
-      ...(passed ? {} : { problem: firstError(run) })
+    const production = context.world!;
+    const pipeline = {
+      ...pipelineDefaults(),
+      ...pipelineInputs(production, CANARY),
+      // The record rollback reads, and what the world's commands reach, is production alone.
+      target: 'production'
     };
-  }
-};
-
-const HEALTH_GATE: Stage = {
-  name: 'health-gate',
-  title: `deploy v${CANARY.version} as the canary, then health-gate it`,
-  async run(context) {
-    const { output, badCanary } = context;
-    const production = context.production!;
-    await runAlembic(production.postgres.url, ['upgrade', 'head']);
-    output.detail(
-      `alembic upgrade head on the production database: ${STABLE_REVISION} -> 0003_add_item_category`
-    );
-    production.canaryDeploymentId = production.github.state.addDeployment({
-      sha: CANARY.sha,
-      environment: ENVIRONMENT,
-      payload: { version: CANARY.version },
-      statuses: ['in_progress']
-    }).id;
-    const canary = await startCanary(
-      production,
-      context.teardown,
-      badCanary ? { faultErrorPercent: BAD_CANARY_ERROR_PERCENT, faultSeed: BAD_CANARY_FAULT_SEED } : {}
-    );
-    context.canary = canary;
-    output.detail(
-      `canary v${CANARY.version} ${canary.url} (uvicorn, pid ${canary.pid}), no traffic yet` +
-        (badCanary ? `; fault switch: ${BAD_CANARY_ERROR_PERCENT}% errors` : '')
-    );
-    const run = await context.action('health-gate', {
-      url: canary.url,
-      'expected-version': CANARY.version,
-      'expected-sha': CANARY.sha,
-      interval: '500ms',
-      timeout: '2s',
-      'start-period': '5s',
-      retries: '3',
-      'success-threshold': '2',
-      deadline: '30s',
-      // The API's own endpoint, a few at a time: measures what users get and warms the
-      // canary's database pool before it takes traffic. 26 requests in all when healthy.
-      'latency-samples': '20',
-      'latency-path': '/api/items',
-      'latency-concurrency': '4',
-      'max-p99': '1s',
-      smoke: 'GET /api/items 200\nGET /api/items/999999 404'
-    });
-    const healthy = run.exitCode === 0 && run.outputs.healthy === 'true';
-    return {
-      verdict: healthy ? `v${run.outputs.version} healthy (p99 ${run.outputs['p99-ms']} ms)` : 'not healthy',
-      asIntended: healthy,
-      summary: run.summary,
-      ...(healthy ? {} : { problem: firstError(run) })
-    };
-  }
-};
-
-const CANARY_STEP: Stage = {
-  name: 'canary-step',
-  title: 'canary-step 10% -> 50% -> 100% under user traffic, measured by Prometheus',
-  async run(context) {
-    const { output, badCanary } = context;
-    const production = context.production!;
-    const load = startLoad(production.nginx.url, LOAD_RPS, LOAD_PATHS);
-    output.detail(`user traffic: ${LOAD_RPS} requests/s through nginx (${LOAD_PATHS.join(', ')})`);
-    let run: ActionRun;
-    let stats: LoadStats;
+    // Users arrive once the canary starts: v1 at its own schema serves them before, and the stage
+    // migrates first, so the traffic meets the schema both versions share.
+    let load: Load | undefined;
+    const watcher = setInterval(() => {
+      if (!load && production.commands().some((c) => c.command === 'canary-start')) {
+        load = startLoad(production.urls.production, LOAD_RPS, LOAD_PATHS);
+      }
+    }, 100);
+    let run: WorkflowRun;
+    let stats: LoadStats | undefined;
     try {
-      run = await context.action('canary-step', {
-        ...nginxRouterInputs(production),
-        metrics: 'prometheus',
-        'prometheus-url': production.prometheus.url,
-        steps: '10,50,100',
-        duration: '12s',
-        interval: '3s',
-        'min-requests': '10',
-        // 3-second windows of a few dozen requests on a shared machine: a p99 is one slow
-        // request, and scheduling alone moves it by 5-10 ms. Real regressions are far larger.
-        'min-p99-delta': '25ms'
+      run = await rehearseWorkflow(context, {
+        workflow: '.github/workflows/deploy-stage.yml',
+        event: {
+          name: 'workflow_call',
+          branch: 'main',
+          callerEvent: 'push',
+          inputs: {
+            environment: ENVIRONMENT,
+            canary: true,
+            url: production.urls.canary,
+            'deploy-command': production.env['production-canary-command']!,
+            pipeline: JSON.stringify(pipeline),
+            'backend-image': IMAGES.backend,
+            'frontend-image': IMAGES.frontend
+          }
+        },
+        sha: context.sha!,
+        environments: environments(production),
+        baseEnv: { ...stepBaseEnv(), [world.CHECKOUT_SOURCE_VARIABLE]: 'worktree' }
       });
     } finally {
-      stats = await load.stop();
+      clearInterval(watcher);
+      stats = await load?.stop();
     }
-    context.canaryStep = run;
-
-    const decision = run.outputs.decision ?? 'none';
-    const weight = run.outputs.weight ?? '';
-    const expected = badCanary
-      ? { decision: 'rollback', weight: '0' }
-      : { decision: 'promote', weight: '100' };
-    const facts = [describeLoad(stats)];
-    let asIntended = decision === expected.decision && weight === expected.weight;
-    if (asIntended) {
-      const routedTo = badCanary ? STABLE.version : CANARY.version;
-      asIntended = await waitForRouting(production.nginx.url, routedTo, 15_000);
-      facts.push(
-        asIntended
-          ? `nginx now answers 20 requests in a row from v${routedTo}`
-          : `nginx still does not send all requests to v${routedTo} after 15 s`
-      );
-    }
-    if (!badCanary && asIntended && production.canaryDeploymentId !== undefined) {
-      // What the pipeline records after a promotion: v2 is the good version now.
-      production.github.state.addDeploymentStatus(production.canaryDeploymentId, { state: 'success' });
-      facts.push(`GitHub ${ENVIRONMENT} deployments: ${describeDeployments(production.github)}`);
-    }
+    const job = run.jobs[0];
+    const step = (id: string) => job?.steps.find((s) => s.id === id && s.post !== true);
+    const canary = step('canary');
+    const decision = canary?.outputs.decision ?? 'none';
+    const weight = canary?.outputs.weight ?? '';
+    const live = production.live();
+    const facts = [
+      `migrate-dry-run: ${step('migrate')?.outcome ?? 'not run'}, health-gate on the canary: ${step('gate')?.outcome ?? 'not run'}`,
+      stats ? describeLoad(stats) : 'no user traffic: the canary never started',
+      `production runs v${live.stable} on the stable track${live.canary ? `, v${live.canary} as canary` : ', no canary'}`,
+      `GitHub ${ENVIRONMENT} deployments: ${describeDeployments(context.github!)}`
+    ];
+    const expected = context.badCanary
+      ? { decision: 'rollback', weight: '0', conclusion: 'failure', stable: STABLE }
+      : { decision: 'promote', weight: '100', conclusion: 'success', stable: CANARY };
+    const asIntended =
+      decision === expected.decision &&
+      weight === expected.weight &&
+      run.conclusion === expected.conclusion &&
+      live.stable === expected.stable &&
+      // A rolled-back canary keeps running without traffic until the rollback redeploys production.
+      (context.badCanary || (live.canary === undefined && step('final')?.outcome === 'success'));
     const verdict =
       decision === 'promote'
-        ? `promoted to ${weight}%`
+        ? `promoted to ${weight}%, v${live.stable} live`
         : decision === 'rollback'
-          ? `rolled back at ${failedWeight(run) ?? '?'}% (weight now ${weight || 'unknown'})`
-          : `${decision} (weight ${weight || 'unknown'})`;
+          ? `canary rolled back (weight now ${weight || 'unknown'})`
+          : `${run.conclusion}: canary-step ${canary?.outcome ?? 'not run'}`;
     return {
       verdict,
       asIntended,
-      summary: run.summary,
       facts,
       ...(asIntended
         ? {}
@@ -314,105 +357,74 @@ const CANARY_STEP: Stage = {
 
 const ROLLBACK: Stage = {
   name: 'rollback',
-  title: `rollback: ${ENVIRONMENT} back to v${STABLE.version}, verified, people told`,
+  title: `rollback.yml: ${ENVIRONMENT} back to v${STABLE} from its deploy record, verified, people told`,
   async run(context) {
-    const production = context.production!;
-    const github = production.github;
+    const production = context.world!;
+    const github = context.github!;
+    const webhooksBefore = production.webhookBodies().length;
     // Users keep calling while the rollback runs: the recovery watch reads their error rate.
-    const load = startLoad(production.nginx.url, LOAD_RPS, LOAD_PATHS);
-    let run: ActionRun;
+    const load = startLoad(production.urls.production, LOAD_RPS, LOAD_PATHS);
+    let run: WorkflowRun;
     try {
-      run = await context.action(
-        'rollback',
-        {
-          'github-token': github.token,
-          environment: ENVIRONMENT,
-          reason: `canary-step: ${canaryReason(context.canaryStep!)}`,
-          ...nginxRouterInputs(production),
-          'health-url': production.nginx.url,
-          'health-expected-version': STABLE.version,
-          'health-interval': '500ms',
-          'health-start-period': '0',
-          'health-deadline': '20s',
-          'recovery-window': '15s',
-          'recovery-interval': '3s',
-          'recovery-min-requests': '10',
-          metrics: 'prometheus',
-          'prometheus-url': production.prometheus.url,
-          'notify-webhook': production.webhook.url,
-          'notify-format': 'slack',
-          'create-incident': 'true'
+      run = await rehearseWorkflow(context, {
+        workflow: '.github/workflows/rollback.yml',
+        event: {
+          name: 'workflow_dispatch',
+          branch: 'main',
+          inputs: { reason: `the canary of v${CANARY} was rolled back by canary-step` }
         },
-        { GITHUB_API_URL: github.url }
-      );
+        sha: context.sha!,
+        environments: {
+          production: {
+            secrets: environments(production).production.secrets,
+            vars: {
+              ...rollbackVariables(production),
+              RECOVERY_WINDOW: '30s',
+              METRICS: 'prometheus',
+              PROMETHEUS_URL: production.urls.prometheus
+            }
+          }
+        },
+        baseEnv: { ...stepBaseEnv(), [world.CHECKOUT_SOURCE_VARIABLE]: 'worktree' }
+      });
     } finally {
       await load.stop();
     }
-    const restored = run.outputs['rolled-back-to'];
-    const recovery = (JSON.parse(run.outputs.report ?? '{}') as RollbackReport).recovery;
-    const healthy = run.outputs.healthy === 'true';
-    const notifications = production.webhook.received.length;
+    const restored = run.jobs[0]?.outputs['rolled-back-to'];
+    const notifications = production.webhookBodies().length - webhooksBefore;
     const issue = github.state.issues.at(-1);
+    const live = production.live();
     const facts = [
       `webhook received ${notifications} notification${notifications === 1 ? '' : 's'}`,
       issue
         ? `incident issue #${issue.number} "${issue.title}" (labels: ${issue.labels.join(', ')})`
         : 'no incident issue',
-      `GitHub ${ENVIRONMENT} deployments: ${describeDeployments(github)}`,
-      recovery ? `recovery watch: ${recovery.verdict}` : 'no recovery watch'
+      `production runs v${live.stable}`,
+      `GitHub ${ENVIRONMENT} deployments: ${describeDeployments(github)}`
     ];
     if (github.violations.length > 0) {
-      facts.push(`the GitHub fake saw ${github.violations.length} request(s) GitHub would reject`);
+      facts.push(
+        `the GitHub fake saw ${github.violations.length} request(s) GitHub would reject: ` +
+          github.violations
+            .map((v) => `${v.call} (${v.kind}: ${v.problems.map((p) => p.message).join('; ')})`)
+            .join(', ')
+      );
     }
     const asIntended =
-      run.exitCode === 0 &&
-      restored === STABLE.version &&
-      healthy &&
-      recovery?.recovered === true &&
+      run.conclusion === 'success' &&
+      restored === STABLE &&
+      live.stable === STABLE &&
+      notifications > 0 &&
+      issue !== undefined &&
       github.violations.length === 0;
     return {
-      verdict: restored
-        ? `back on v${restored}, ${healthy ? 'healthy' : 'NOT healthy'}`
-        : 'no version restored',
+      verdict: restored ? `back on v${restored}, ${run.conclusion}` : 'no version restored',
       asIntended,
-      summary: run.summary,
       facts,
       ...(asIntended ? {} : { problem: firstError(run) })
     };
   }
 };
-
-const STAGES: readonly Stage[] = [PRODUCTION, MIGRATE_DRY_RUN, HEALTH_GATE, CANARY_STEP];
-
-/** The nginx router inputs canary-step and rollback share: the upstream file and both tracks. */
-function nginxRouterInputs(production: Production): Record<string, string> {
-  return {
-    router: 'nginx',
-    'nginx-upstream-file': production.nginx.upstreamFile,
-    'nginx-stable-server': `127.0.0.1:${production.stable.port}`,
-    'nginx-canary-server': `127.0.0.1:${production.canaryPort}`,
-    'nginx-test-command': production.nginx.testCommand,
-    'nginx-reload-command': production.nginx.reloadCommand
-  };
-}
-
-/** Polls nginx until `streak` answers in a row come from `version`. */
-async function waitForRouting(
-  url: string,
-  version: string,
-  timeoutMs: number,
-  streak = 20
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let inARow = 0;
-  while (Date.now() < deadline) {
-    const answer = await httpRequest(`${url}/health`, { timeoutMs: 2000 }).catch(() => undefined);
-    inARow = answer?.headers['x-app-version'] === version ? inARow + 1 : 0;
-    if (inARow >= streak) return true;
-    if (inARow === 0) await sleep(100);
-  }
-  return false;
-}
 
 function describeLoad(stats: LoadStats): string {
   const versions = Object.entries(stats.byVersion)
@@ -434,34 +446,13 @@ function describeDeployments(github: GitHubFake): string {
     .join(', ');
 }
 
-/** The weight canary-step was at when it decided to roll back, from its report. */
-function failedWeight(run: ActionRun): number | undefined {
-  try {
-    const report = JSON.parse(run.outputs.report ?? '{}') as {
-      weights?: { weight: number; status: string }[];
-    };
-    return report.weights?.find((w) => w.status !== 'promote')?.weight;
-  } catch {
-    return undefined;
+/** The first error annotation of a run, or the job's own error. */
+function firstError(run: WorkflowRun): string {
+  if (run.refusal) return `refused: ${run.refusal}`;
+  for (const job of run.jobs) {
+    const error = job.annotations.find((a) => a.level === 'error');
+    if (error) return error.message;
+    if (job.error) return job.error;
   }
-}
-
-function canaryReason(run: ActionRun): string {
-  const rate = run.outputs['canary-error-rate'];
-  const baseline = run.outputs['baseline-error-rate'];
-  return rate !== undefined && baseline !== undefined
-    ? `v${CANARY.version} errors ${Number(rate).toFixed(1)}% vs ${Number(baseline).toFixed(1)}% on stable at ${failedWeight(run) ?? '?'}%`
-    : firstError(run);
-}
-
-/** The first error annotation of a run, or the exit code and the end of its log. */
-function firstError(run: ActionRun): string {
-  const error = run.annotations.find((a) => a.level === 'error');
-  if (error) return error.message;
-  const tail = run.log
-    .split('\n')
-    .filter((line) => line.trim() !== '' && !line.startsWith('::'))
-    .slice(-5)
-    .join(' / ');
-  return `exit code ${run.exitCode}${tail ? `: ${tail}` : ''}`;
+  return `the run concluded ${run.conclusion}`;
 }

@@ -24,47 +24,44 @@ function output(name: string, width?: number): { out: DemoOutput; printed: () =>
 }
 
 describe('createDemoOutput', () => {
-  it('masks known secrets and every ::add-mask:: value of an action log, on screen and in the file', () => {
+  it('masks known secrets on screen and in the file', () => {
     const { out, printed, file } = output('masks');
     out.mask('tok_known_secret');
-    const log = out.actionLog();
-    log.push('::add-mask::http://hook.example/secret-path\nstarting with tok_known_secret\n');
-    log.push('::debug::hidden\n::warning title=x::notify http://hook.example/secret-path%0Afailed\npart');
-    log.push('ial line\n');
-    log.flush();
-    out.summary('## Done\n\nsent to http://hook.example/secret-path with tok_known_secret');
+    out.mask('http://hook.example/secret-path');
+    out.log('starting with tok_known_secret');
+    out.workflowRun('✔ deploy  success\nsent to http://hook.example/secret-path', [
+      '## Done\n\nsent to http://hook.example/secret-path with tok_known_secret\n',
+      '  '
+    ]);
     const screen = printed();
     const markdown = readFileSync(file, 'utf8');
     for (const text of [screen, markdown]) {
       expect(text).not.toContain('tok_known_secret');
       expect(text).not.toContain('secret-path');
     }
-    expect(screen).toContain('    │ starting with ***');
-    expect(screen).toContain('    │ warning: notify *** failed');
-    expect(screen).toContain('    │ partial line');
-    expect(screen).not.toContain('hidden');
-    expect(screen).toContain('Done\n────');
+    expect(screen).toContain('    │ starting with ***\n');
+    expect(screen).toContain('✔ deploy  success\nsent to ***\n');
     expect(markdown).toBe('# demo\n\n## Done\n\nsent to *** with ***\n\n');
   });
 
-  it('writes stage headers, summaries and checks in order, and cuts long log lines to the width', () => {
+  it('writes stage headers, job summaries and checks in order, and cuts long log lines to the width', () => {
     const { out, printed, file } = output('stages', 40);
     out.stageHeader({ number: 1, name: 'production', verdict: 'v1 live', asIntended: true, seconds: 2 }, 2);
-    out.summary('');
+    out.workflowRun('', []);
     out.stageHeader(
       { number: 2, name: 'canary-step', verdict: 'failed', asIntended: false, seconds: 3.25 },
       2
     );
-    out.summary('## ❌ canary-step');
+    out.workflowRun('', ['## ❌ canary-step']);
     out.checks(['nginx sends everything to v1']);
-    out.actionLog().push(`${'x'.repeat(60)}\n`);
+    out.log('x'.repeat(60));
     expect(readFileSync(file, 'utf8')).toBe(
       [
         '# demo',
         '',
         '## 1. production: v1 live (2.0 s)',
         '',
-        '_The action wrote no job summary._',
+        '_The workflow wrote no job summary._',
         '',
         '---',
         '',

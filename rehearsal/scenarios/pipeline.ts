@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { GitHubFake } from '../../action-tests/fakes/github/index.ts';
 import type { DeploymentRecord } from '../../action-tests/fakes/github/state.ts';
 import { startLoad, type LoadStats } from '../../demo/load.ts';
 import type { RehearsalResult } from '../engine/index.ts';
@@ -33,12 +34,12 @@ const VERSIONS: Record<string, VersionBehaviour> = {
 const LOAD_RPS = 40;
 const LOAD_PATHS = ['/api/items', '/health'];
 
-function commitOf(revision: string): string {
+export function commitOf(revision: string): string {
   return execFileSync('git', ['rev-parse', revision], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
 }
 
 /** What an adopter's caller gives pipeline.yml, pointed at the world. */
-function pipelineInputs(
+export function pipelineInputs(
   world: ProductionWorld,
   version: string,
   overrides: Record<string, string | number | boolean> = {}
@@ -95,8 +96,8 @@ function pipelineInputs(
 }
 
 /** The repository's environments as GitHub holds them: production behind required reviewers. */
-function prepareGitHub(context: ScenarioContext): void {
-  const state = context.github.state;
+export function prepareGitHub(github: GitHubFake): void {
+  const state = github.state;
   if (!state.findEnvironment('staging')) state.addEnvironment({ name: 'staging' });
   if (!state.findEnvironment('production'))
     state.addEnvironment({
@@ -106,7 +107,7 @@ function prepareGitHub(context: ScenarioContext): void {
 }
 
 /** Each environment's own secrets, as Settings → Environments holds them. */
-function environments(world: ProductionWorld) {
+export function environments(world: ProductionWorld) {
   return {
     staging: {
       secrets: { DATABASE_URL: world.env.STAGING_DATABASE_URL!, DEPLOY_TOKEN: 'staging-deploy-token' }
@@ -159,7 +160,7 @@ async function release(
 }
 
 /** The environment steps start from, as the engine's default: this process's PATH, HOME and LANG. */
-function stepBaseEnv(): Record<string, string> {
+export function stepBaseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'LANG']) if (process.env[name]) env[name] = process.env[name];
   return env;
@@ -186,7 +187,7 @@ async function withWorld(
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'rehearsal-world-'));
   const world = await startProductionWorld({ versions, runDir, github: context.github });
   try {
-    prepareGitHub(context);
+    prepareGitHub(context.github);
     return await body(world);
   } finally {
     await world.stop();
@@ -298,7 +299,7 @@ export const releaseScenario: Scenario = {
 };
 
 /** What production's variables hold for a manual rollback (Settings → Environments → production). */
-function rollbackVariables(world: ProductionWorld): Record<string, string> {
+export function rollbackVariables(world: ProductionWorld): Record<string, string> {
   return {
     REDEPLOY_COMMAND: world.env['production-rollback-command']!,
     HEALTH_URL: world.urls.production,

@@ -33,6 +33,8 @@ export interface VersionBehaviour {
   faultRate?: number;
   /** Added to every request but /metrics. */
   faultLatencyMs?: number;
+  /** Seeds the fault switch, so which requests fail is the same on every run. */
+  faultSeed?: number;
   /**
    * The faults show in production only (stable and canary tracks), not on staging: a release
    * that breaks under production's traffic or data, which only the canary can catch.
@@ -146,7 +148,8 @@ export async function startProductionWorld(options: ProductionWorldOptions): Pro
           ...(behaviour.faultRate !== undefined
             ? { faultErrorPercent: Math.round(behaviour.faultRate * 100) }
             : {}),
-          ...(behaviour.faultLatencyMs !== undefined ? { faultLatencyMs: behaviour.faultLatencyMs } : {})
+          ...(behaviour.faultLatencyMs !== undefined ? { faultLatencyMs: behaviour.faultLatencyMs } : {}),
+          ...(behaviour.faultSeed !== undefined ? { faultSeed: behaviour.faultSeed } : {})
         }).then((app) => ({ ...app, name: `app ${version} (${track})` }))
       );
     };
