@@ -389,7 +389,7 @@ describe("cancelling a run as GitHub's Cancel workflow does", () => {
         '    if: always()',
         '    runs-on: ubuntu-24.04',
         '    steps:',
-        "      - run: 'echo \"always-later ran: ${{ needs.deploy.result }}\"'",
+        '      - run: \'echo "always-later ran: ${{ needs.deploy.result }}"\'',
         ''
       ].join('\n')
     );
