@@ -58,6 +58,9 @@ describe('npm run rehearse: the pipeline as adopters call it', () => {
     'scenario %s passes',
     async (name, timeoutMs) => {
       const run = await rehearseScenario(name, timeoutMs);
+      // The whole run, to read after a failure (npm test keeps .tmp/).
+      mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
+      writeFileSync(path.join(repoRoot, '.tmp', `rehearse-${name}.log`), run.output);
       process.stdout.write(`rehearse --scenario ${name}: exit ${run.code} in ${run.seconds.toFixed(0)} s\n`);
       // On a failure, the lines that say why (a bad release's own failing steps are meant and are
       // checked by the scenario, so they are shown only when the scenario failed).
