@@ -15,7 +15,12 @@ import type { GitHubFake } from '../../action-tests/fakes/github/index.ts';
 import type { DeploymentRecord } from '../../action-tests/fakes/github/state.ts';
 import { startLoad, type LoadStats } from '../../demo/load.ts';
 import type { RehearsalResult } from '../engine/index.ts';
-import { startProductionWorld, type ProductionWorld, type VersionBehaviour } from '../world/index.ts';
+import {
+  machinePath,
+  startProductionWorld,
+  type ProductionWorld,
+  type VersionBehaviour
+} from '../world/index.ts';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -160,11 +165,11 @@ async function release(
   }
 }
 
-/** The environment steps start from, as the engine's default: this process's PATH, HOME and LANG. */
+/** The environment steps start from, as the engine's default: HOME, LANG and the machine's PATH. */
 export function stepBaseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'LANG']) if (process.env[name]) env[name] = process.env[name];
-  return env;
+  for (const name of ['HOME', 'LANG']) if (process.env[name]) env[name] = process.env[name];
+  return { ...env, PATH: machinePath() };
 }
 
 /** Checks a rehearsal against what was meant; each miss is one line. */
