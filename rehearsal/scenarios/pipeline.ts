@@ -13,6 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GitHubFake } from '../../action-tests/fakes/github/index.ts';
 import type { DeploymentRecord } from '../../action-tests/fakes/github/state.ts';
+import { buildFrontend, startFrontendServer } from '../../action-tests/workflows/frontend-server.ts';
+import { removeDir } from '../../action-tests/services/index.ts';
 import { startLoad, type LoadStats } from '../../demo/load.ts';
 import type { RehearsalResult } from '../engine/index.ts';
 import { defaultBaseEnv } from '../engine/run-context.ts';
@@ -60,8 +62,6 @@ export function pipelineInputs(
     'frontend-typecheck-command': '',
     'frontend-test-command': '',
     'coverage-threshold': 60,
-    // The machine's Node 20: npm under the Node 24 here waits minutes on the network for each install.
-    'node-version': '20',
     'playwright-install-command': 'npm install --no-save --no-audit --no-fund playwright-core@1.65.1',
     'e2e-command': 'CHROMIUM_PATH=/usr/bin/chromium node e2e/smoke.mjs',
     'e2e-smoke-command': '',
@@ -130,7 +130,7 @@ async function release(
   world: ProductionWorld,
   version: string,
   sha: string,
-  options: { cancel?: AbortSignal; inputs?: Record<string, string | number | boolean> } = {}
+  options: { cancel?: AbortSignal } = {}
 ): Promise<{ result: RehearsalResult; load: LoadStats }> {
   const state = context.github.state;
   state.setBranch('main', sha);
@@ -193,12 +193,7 @@ async function withWorld(
 /** (a): a good release goes build → test → staging → production, and is promoted. */
 async function goodRelease(context: ScenarioContext, world: ProductionWorld, expect: Expectations) {
   const sha = commitOf('HEAD~1');
-  // The probe measures each track itself. On Prometheus, one run in about six saw a stable-track
-  // window with twice the requests and half of them failed (cause not found): an inconclusive
-  // verdict, not a promotion. The demo and `cancelled-canary` run the canary on Prometheus.
-  const { result, load } = await release(context, world, GOOD, sha, {
-    inputs: { 'canary-metrics': 'probe' }
-  });
+  const { result, load } = await release(context, world, GOOD, sha);
   context.log(`user traffic during the run: ${load.sent} requests, ${load.unanswered} unanswered`);
   expect.that(
     result.conclusion === 'success',
@@ -246,8 +241,7 @@ async function badRelease(context: ScenarioContext, world: ProductionWorld, expe
   // What GitHub's compare API says between the two releases (the incident lists those commits).
   context.github.state.setComparison(commitOf('HEAD~1'), sha, { aheadBy: 1, behindBy: 0 });
   const webhooksBefore = world.webhookBodies().length;
-  // The probe measures each track itself (see goodRelease).
-  const { result } = await release(context, world, BAD, sha, { inputs: { 'canary-metrics': 'probe' } });
+  const { result } = await release(context, world, BAD, sha);
   expect.that(result.conclusion === 'failure', `release ${BAD}: the pipeline concluded ${result.conclusion}`);
   expect.that(jobResult(result, 'staging / deploy') === 'success', `release ${BAD}: staging did not pass`);
   expect.that(
@@ -284,7 +278,7 @@ async function badRelease(context: ScenarioContext, world: ProductionWorld, expe
 export const releaseScenario: Scenario = {
   name: 'release',
   description:
-    'push to main, twice: 1.1.0 goes build → test → staging → production (canary) and promotes; ' +
+    'push to main, twice: 1.1.0 goes build → test → staging → production (canary measured by Prometheus) and promotes; ' +
     "1.2.0 is a bad canary: the pipeline's rollback restores 1.1.0 from its deploy record, verified, notified, incident opened",
   async run(context) {
     return withWorld(context, async (world) => {
@@ -399,6 +393,82 @@ function canaryWeight(world: ProductionWorld): number {
   return line === undefined || line.includes(' down') || weight === undefined ? 0 : Number(weight);
 }
 
+/** deploy.yml's first version: `1.0.${{ github.run_number }}`, the rehearsal's first run. */
+const EXAMPLE_VERSION = '1.0.1';
+
+/**
+ * (d): this repository's own caller, `deploy.yml`, run by hand up to staging. Its inputs are all
+ * its own (ruff, mypy, the browser smoke tests): only the repository's variables and the staging
+ * environment's secrets point it at the world, with the example frontend served in front of
+ * staging as its image serves it.
+ */
+export const stagingFromDeployYmlScenario: Scenario = {
+  name: 'deploy-staging',
+  description:
+    "deploy.yml dispatched with environment=staging: pipeline.yml's build → test → staging with deploy.yml's own inputs (ruff, mypy, browser smoke), production untouched",
+  async run(context) {
+    const state = context.github.state;
+    const sha = commitOf('HEAD');
+    state.setBranch('main', sha);
+    state.addCheckRun({ sha, name: 'ci / npm test', conclusion: 'success' });
+    return withWorld(
+      context,
+      async (world) => {
+        const expect = new Expectations();
+        const dist = await buildFrontend();
+        const frontend = await startFrontendServer({ distDir: dist, backendUrl: world.urls.staging });
+        let result: RehearsalResult;
+        try {
+          result = await context.rehearse({
+            workflow: '.github/workflows/deploy.yml',
+            event: { name: 'workflow_dispatch', branch: 'main', inputs: { environment: 'staging' } },
+            sha,
+            vars: {
+              STAGING_URL: world.urls.staging,
+              STAGING_FRONTEND_URL: frontend.url,
+              STAGING_DEPLOY_COMMAND: world.env['staging-deploy-command']!
+            },
+            environments: { staging: environments(world).staging },
+            baseEnv: { ...defaultBaseEnv(), REHEARSAL_CHECKOUT: 'worktree' }
+          });
+        } finally {
+          await frontend.stop();
+          removeDir(dist);
+        }
+        const job = (suffix: string) => result.jobs.find((candidate) => candidate.id.endsWith(suffix));
+        expect.that(result.conclusion === 'success', `deploy.yml concluded ${result.conclusion}`);
+        for (const id of ['build', 'backend-tests', 'frontend-tests', 'security', 'staging / deploy'])
+          expect.that(job(id)?.result === 'success', `job ${id} ${job(id)?.result ?? 'did not run'}`);
+        expect.that(
+          job('production / deploy')?.result !== 'success',
+          'the production stage ran on a run that stops at staging'
+        );
+        const backendLog = job('backend-tests')?.log.join('\n') ?? '';
+        expect.that(backendLog.includes('All checks passed!'), 'ruff did not lint the backend');
+        expect.that(backendLog.includes('Success: no issues found'), 'mypy did not type check the backend');
+        const smoke = job('staging / deploy')?.steps.find((step) =>
+          step.name.includes('renders without console errors')
+        );
+        expect.that(
+          smoke?.outcome === 'success',
+          `the browser smoke test of staging ${smoke?.outcome ?? 'did not run'}`
+        );
+        expect.that(world.live().staging === EXAMPLE_VERSION, `staging runs ${world.live().staging}`);
+        expect.that(world.live().stable === '1.0.0', `production's stable track runs ${world.live().stable}`);
+        const records = state.deployments.filter(
+          (d) => recordOf(d)?.schema === 'deploy-record/v1' && d.sha === sha
+        );
+        expect.that(
+          records.map((d) => d.environment).join(',') === 'staging',
+          `deploy records for ${records.map((d) => d.environment).join(',') || 'no environment'}, not staging alone`
+        );
+        return { ok: expect.problems.length === 0, results: [result], problems: expect.problems };
+      },
+      { '1.0.0': {}, [EXAMPLE_VERSION]: {} }
+    );
+  }
+};
+
 /** (e): the run is cancelled while the canary takes traffic; the post step puts it back to 0. */
 export const cancelledCanaryScenario: Scenario = {
   name: 'cancelled-canary',
@@ -449,5 +519,6 @@ export const cancelledCanaryScenario: Scenario = {
 export const pipelineScenarios: readonly Scenario[] = [
   releaseScenario,
   manualRollbackScenario,
+  stagingFromDeployYmlScenario,
   cancelledCanaryScenario
 ];

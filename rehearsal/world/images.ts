@@ -16,7 +16,7 @@ import {
   parseDockerfile,
   type Stage
 } from '../../action-tests/workflows/dockerfile.ts';
-import { machinePath } from '../engine/run-context.ts';
+import { defaultBaseEnv } from '../engine/run-context.ts';
 import { runPaths } from './run-dir.ts';
 
 /** How an image runs here: the Python app from source, or nginx serving static files. */
@@ -85,7 +85,7 @@ function runEarlierStages(stages: readonly Stage[], runtime: Stage, context: str
   for (const earlier of stages.slice(0, stages.indexOf(runtime))) {
     for (const instruction of instructionsOf(earlier, 'RUN')) {
       // A build container's environment, not this process's (NODE_ENV=test would change the build).
-      const env = { PATH: machinePath(), HOME: process.env.HOME ?? context };
+      const env = defaultBaseEnv(context);
       const result = spawnSync('sh', ['-c', instruction.args], { cwd: context, env, encoding: 'utf8' });
       if (result.status !== 0)
         throw new Error(

@@ -42,7 +42,10 @@ class _AsgiEndpoint:
 
 
 def create_app(settings: Optional[Settings] = None) -> FastAPI:
-    settings = settings or Settings.from_env()
+    return _build_app(settings or Settings.from_env())
+
+
+def _build_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
