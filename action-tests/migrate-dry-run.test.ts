@@ -337,7 +337,7 @@ describe('round-trip rehearsal on a scratch database', () => {
       'working-directory': EXAMPLE_BACKEND_DIR,
       'from-revision': '0001_create_items',
       'database-url': database.url,
-      'seed-sql': path.join(SEEDS, 'example-app.sql')
+      'seed-sql': path.join(EXAMPLE_BACKEND_DIR, 'seed.sql')
     });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.roundtrip).toBe('passed');

@@ -513,7 +513,10 @@ describe('rollback of the database and the recovery watch', () => {
 
     await fake!.close();
     const again = await badRelease();
-    const allowed = await rollback(again, downgradeInputs({ 'allow-destructive-downgrade': 'true' }));
+    const allowed = await rollback(
+      again,
+      downgradeInputs({ 'allow-destructive-downgrade': 'true', 'backup-command': 'true' })
+    );
     expect(allowed.exitCode).toBe(0);
     expect(stepStatus(allowed)['migrate-downgrade']).toBe('done');
     expect(report(allowed).downgrade).toMatchObject({ decision: 'ran', after: ['0002_create_reviews'] });

@@ -55,6 +55,8 @@ try {
         'migrate-downgrade': 'true',
         // 0003's downgrade drops a column: allowed here, so the same downgrade runs both ways.
         'allow-destructive-downgrade': 'true',
+        // A destructive downgrade waits for a backup; `true` stands for one here.
+        'backup-command': 'true',
         'database-url': url,
         'working-directory': EXAMPLE_BACKEND_DIR,
         python: PYTHON

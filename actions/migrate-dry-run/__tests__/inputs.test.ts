@@ -75,7 +75,7 @@ describe('the migrate-dry-run schema and action.yml', () => {
       'alembic-config': 'alembic.ini',
       python: 'python3',
       'to-revision': 'head',
-      'pg-version': 16,
+      // Unset: the server's version when database-url is given, else 16 (decided by the core).
       'fail-on': 'error',
       'lock-timeout': 5000,
       'statement-timeout': 300_000

@@ -85,7 +85,8 @@ export const migrateDryRunSchema = z
     'from-revision': revision.optional(),
     'to-revision': revision.prefault('head'),
     'sql-files': globs.optional(),
-    'pg-version': pgVersion.prefault('16'),
+    // No default: unset, the rules follow database-url's server (else 16).
+    'pg-version': pgVersion.optional(),
     'database-url': postgresUrl('postgresql://user:password@host:5432/scratch').optional(),
     'seed-sql': seedSql.optional(),
     allow: ruleIds('any').optional(),

@@ -3,17 +3,14 @@
  * Python running the alembic driver, files, the parser), run the core, write outputs, annotations
  * and the summary. Every decision lives in the core library.
  */
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  AlembicClient,
-  PythonDriverTransport,
   existingDirectory,
   existingFile,
   inputError,
   VerdictFailure,
-  loadPgParser,
   migrateAnnotations,
   migrateFindingsOutput,
   parseAllowFile,
@@ -28,7 +25,7 @@ import {
 } from '@deploy-actions/core';
 import { matchSqlFiles, openSqlFile, readChunks, readTextFile } from './files.ts';
 import { readMigrateDryRunInputs, type MigrateDryRunInputs } from './inputs.ts';
-import { checkParserWasm, readAlembicDriverSource } from '@deploy-actions/core/migrate-assets';
+import { loadBundledPgParser, openAlembicClient } from '@deploy-actions/core/alembic-setup';
 
 export interface MigrateDryRunDependencies {
   /** Replaces the Python driver (tests of the entry). */
@@ -81,7 +78,7 @@ export async function toMigrateConfig(
     ...(inputs['from-revision'] !== undefined ? { fromRevision: inputs['from-revision'] } : {}),
     toRevision: inputs['to-revision'],
     sqlFiles,
-    pgVersion: inputs['pg-version'],
+    ...(inputs['pg-version'] !== undefined ? { pgVersion: inputs['pg-version'] } : {}),
     include: inputs.include ?? [],
     ...(inputs['database-url'] !== undefined ? { databaseUrl: inputs['database-url'] } : {}),
     ...(seedSql !== undefined ? { seedSql } : {}),
@@ -114,32 +111,23 @@ export async function run(context: ActionContext, deps: MigrateDryRunDependencie
   const config = await toMigrateConfig(inputs, { cwd, repositoryRoot });
 
   const outputDirectory = mkdtempSync(path.join(env.RUNNER_TEMP ?? os.tmpdir(), 'migrate-dry-run-'));
-  const driverDirectory = path.join(outputDirectory, 'driver');
-  mkdirSync(driverDirectory);
   const sqlFile = await openSqlFile(path.join(outputDirectory, 'migrations.sql'));
+  const alembic =
+    config.mode === 'alembic'
+      ? openAlembicClient({
+          python: inputs.python,
+          workingDirectory: config.workingDirectory,
+          config: existingFile('alembic-config', inputs['alembic-config'], config.workingDirectory),
+          tempRoot: outputDirectory,
+          logger: context.logger,
+          ...(deps.transport ? { transport: deps.transport } : {})
+        })
+      : undefined;
   let result: MigrateDryRunResult;
   try {
-    const transport =
-      deps.transport ??
-      new PythonDriverTransport({
-        python: inputs.python,
-        driverSource: readAlembicDriverSource(),
-        cwd: config.workingDirectory,
-        tempDir: driverDirectory,
-        logger: context.logger
-      });
     result = await runMigrateDryRun(config, {
-      ...(config.mode === 'alembic'
-        ? {
-            alembic: new AlembicClient(transport, {
-              config: existingFile('alembic-config', inputs['alembic-config'], config.workingDirectory)
-            })
-          }
-        : {}),
-      loadParser: () => {
-        checkParserWasm();
-        return loadPgParser();
-      },
+      ...(alembic ? { alembic: alembic.client } : {}),
+      loadParser: loadBundledPgParser,
       readFile: readChunks,
       sqlFile,
       logger: context.logger,
@@ -147,7 +135,7 @@ export async function run(context: ActionContext, deps: MigrateDryRunDependencie
     });
   } finally {
     await sqlFile.close();
-    rmSync(driverDirectory, { recursive: true, force: true });
+    alembic?.close();
   }
 
   writeMigrateOutputs(context, result);

@@ -58,7 +58,10 @@ describe('the rollback schema and action.yml', () => {
     ['metrics', 'datadog'],
     ['nginx-upstream-file', undefined],
     ['database-url', 'not-a-url'],
-    ['database-url', 'mysql://u:pw@db/app']
+    ['database-url', 'mysql://u:pw@db/app'],
+    ['backup-command', "sh -c 'unterminated"],
+    ['backup-timeout', 'soon'],
+    ['backup-timeout', '500ms']
   ])('rejects %s = %j and names the input', (input, value) => {
     const given: Record<string, string> =
       value === undefined ? { ...REQUIRED, router: 'nginx' } : { ...REQUIRED, [input]: value };

@@ -66,6 +66,8 @@ export const rollbackSchema = z
     'alembic-config': z.string().prefault('alembic.ini'),
     python: z.string().prefault('python3'),
     'allow-destructive-downgrade': boolean().prefault('false'),
+    'backup-command': commandLineArgs().optional(),
+    'backup-timeout': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('30m'),
     'database-url': postgresUrl('postgresql://user@db:5432/app').optional(),
     'downgrade-lock-timeout': duration({ min: 100, max: 600_000 }).prefault('5s'),
     'downgrade-statement-timeout': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('60s'),

@@ -2,14 +2,10 @@
  * rollback: read and check every input before anything is touched, build the dependencies, run the
  * sequence, write outputs, annotations and the summary. Every decision lives in the core library.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import {
-  AlembicClient,
   ConfigurationError,
   GitHubBudget,
-  PythonDriverTransport,
   ROLLBACK_GITHUB_BUDGET_MS,
   VerdictFailure,
   createExec,
@@ -19,7 +15,6 @@ import {
   errorMessage,
   existingDirectory,
   existingFile,
-  loadPgParser,
   readGitHubRunContext,
   renderRollbackSummary,
   runRollback,
@@ -29,6 +24,7 @@ import {
   type ActionContext,
   type Clock,
   type DowngradeConfig,
+  type DowngradeOptions,
   type DowngradeReport,
   type DriverTransport,
   type Exec,
@@ -41,7 +37,7 @@ import {
   type RollbackConfig,
   type RollbackReport
 } from '@deploy-actions/core';
-import { checkParserWasm, readAlembicDriverSource } from '@deploy-actions/core/migrate-assets';
+import { loadBundledPgParser, openAlembicClient } from '@deploy-actions/core/alembic-setup';
 import { RECOVERY_ONLY_INPUTS, readRollbackInputs, type RollbackInputs } from './inputs.ts';
 
 /** health-gate's configuration from the `health-` inputs; undefined without health-url. */
@@ -96,6 +92,9 @@ export function toDowngradeConfig(inputs: RollbackInputs): DowngradeConfig | und
   return {
     databaseUrl: inputs['database-url']!,
     allowDestructive: inputs['allow-destructive-downgrade'],
+    ...(inputs['backup-command']
+      ? { backup: { argv: inputs['backup-command'], timeoutMs: inputs['backup-timeout'] } }
+      : {}),
     lockTimeoutMs: inputs['downgrade-lock-timeout'],
     statementTimeoutMs: inputs['downgrade-statement-timeout']
   };
@@ -168,21 +167,13 @@ export interface RollbackDependencies {
 async function prepareDowngrade(
   alembic: { workingDirectory: string; config: string; python: string; tempRoot: string },
   logger: Logger,
+  exec: Exec,
   transport: DriverTransport | undefined
-): Promise<{ downgrade: (config: DowngradeConfig) => Promise<DowngradeReport>; close: () => void }> {
-  const tempDir = mkdtempSync(path.join(alembic.tempRoot, 'rollback-alembic-'));
-  const close = () => rmSync(tempDir, { recursive: true, force: true });
-  const client = new AlembicClient(
-    transport ??
-      new PythonDriverTransport({
-        python: alembic.python,
-        driverSource: readAlembicDriverSource(),
-        cwd: alembic.workingDirectory,
-        tempDir,
-        logger
-      }),
-    { config: alembic.config }
-  );
+): Promise<{
+  downgrade: (config: DowngradeConfig, options: DowngradeOptions) => Promise<DowngradeReport>;
+  close: () => void;
+}> {
+  const { client, close } = openAlembicClient({ ...alembic, logger, ...(transport ? { transport } : {}) });
   try {
     const probe = await client.probe();
     logger.info(`Python ${probe.python}, alembic ${probe.alembic} for the downgrade`);
@@ -194,15 +185,8 @@ async function prepareDowngrade(
     ]);
   }
   return {
-    downgrade: (config) =>
-      downgradeDatabase(config, {
-        alembic: client,
-        loadParser: () => {
-          checkParserWasm();
-          return loadPgParser();
-        },
-        logger
-      }),
+    downgrade: (config, options) =>
+      downgradeDatabase(config, options, { alembic: client, loadParser: loadBundledPgParser, exec, logger }),
     close
   };
 }
@@ -222,6 +206,7 @@ export async function run(context: ActionContext, deps: RollbackDependencies = {
       throw new ConfigurationError(error instanceof Error ? error.message : String(error));
   }
   const config = toRollbackConfig(inputs, runContext);
+  const exec = deps.exec ?? createExec();
   // Said, not refused: an unused input must never keep traffic from going back to stable.
   const unused = RECOVERY_ONLY_INPUTS.filter((name) => inputs[name] !== undefined);
   if (config.recovery === undefined && unused.length > 0)
@@ -246,11 +231,12 @@ export async function run(context: ActionContext, deps: RollbackDependencies = {
         tempRoot: env.RUNNER_TEMP ?? os.tmpdir()
       },
       context.logger,
+      exec,
       deps.transport
     );
   }
   try {
-    await rollBack(context, inputs, config, runContext, deps, downgrader?.downgrade);
+    await rollBack(context, inputs, config, runContext, { ...deps, exec }, downgrader?.downgrade);
   } finally {
     downgrader?.close();
   }
@@ -263,7 +249,8 @@ async function rollBack(
   config: RollbackConfig,
   runContext: GitHubRunContext | undefined,
   deps: RollbackDependencies,
-  downgradeDatabase: ((config: DowngradeConfig) => Promise<DowngradeReport>) | undefined
+  downgradeDatabase:
+    ((config: DowngradeConfig, options: DowngradeOptions) => Promise<DowngradeReport>) | undefined
 ): Promise<void> {
   let github = deps.github;
   if (!github && inputs['github-token'] !== undefined && runContext) {

@@ -317,6 +317,29 @@ describe('runMigrateDryRun with alembic', () => {
     }
   );
 
+  it.each([
+    [150004, undefined, 15, 'database'],
+    // Older than the rules know: checked with the oldest rules there are.
+    [90624, undefined, 10, 'database'],
+    [150004, 12, 12, 'input']
+  ] as const)(
+    'takes the rules of server %d when pg-version is %j: %d (%s)',
+    async (serverVersionNum, pgVersion, expected, from) => {
+      const driver = new ScriptedDriver({ ...ANSWERS, ping: { serverVersionNum, database: 'scratch' } });
+      const { report } = await run(driver, {
+        databaseUrl: 'postgresql://u:pw@db/scratch',
+        fromRevision: 'r1',
+        pgVersion
+      });
+      expect([report.pgVersion, report.pgVersionFrom]).toEqual([expected, from]);
+    }
+  );
+
+  it('keeps 16 without pg-version and without a database', async () => {
+    const { report } = await run(new ScriptedDriver(ANSWERS), { fromRevision: 'r1', pgVersion: undefined });
+    expect([report.pgVersion, report.pgVersionFrom]).toEqual([16, 'default']);
+  });
+
   it('refuses a database at several heads without from-revision', async () => {
     const driver = new ScriptedDriver({
       ...ANSWERS,

@@ -46,6 +46,7 @@ const report: MigrateReport = {
   headline: 'failed: 1 error, 1 warning, 1 notice in 2 revisions (1 allowed); round trip failed',
   mode: 'alembic',
   pgVersion: 16,
+  pgVersionFrom: 'input',
   failOn: 'error',
   range: { from: '0003_add_item_category', to: '0005_prices' },
   destructive: true,

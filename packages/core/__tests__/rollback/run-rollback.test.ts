@@ -16,7 +16,7 @@ import { MemoryLogger } from '../../src/logger.ts';
 import { Redactor } from '../../src/redact.ts';
 import type { MetricProvider } from '../../src/providers/metrics/provider.ts';
 import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
-import type { DowngradeConfig, DowngradeReport } from '../../src/rollback/downgrade.ts';
+import type { DowngradeConfig, DowngradeOptions, DowngradeReport } from '../../src/rollback/downgrade.ts';
 import { runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
 import { ScriptedHttp, type Script } from '../fakes/scripted-http.ts';
 
@@ -493,9 +493,19 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
   const report = (decision: DowngradeReport['decision']): DowngradeReport => ({
     from: '0003',
     to: '0002',
-    file: '0003_add_item_category.py',
+    toSource: 'one-step',
+    toReason: '1.4.0 has no deploy record, so its revision is unknown: one revision down',
+    revisions: [
+      {
+        revision: '0003',
+        parents: ['0002'],
+        file: '0003_add_item_category.py',
+        statements: 1,
+        sql: 'ALTER TABLE items DROP COLUMN category;',
+        analysed: true
+      }
+    ],
     statements: 1,
-    sql: 'ALTER TABLE items DROP COLUMN category;',
     analysed: true,
     findings: [],
     destructive: decision === 'refused',
@@ -506,13 +516,15 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
   it('downgrades after the redeploy and before health, and watches the error rate come back', async () => {
     const { deps } = setup();
     const seen: DowngradeConfig[] = [];
+    const seenTargets: DowngradeOptions[] = [];
     const clock = deps.clock;
     const result = await runRollback(
       { ...base, downgrade: downgradeConfig, recovery: recoveryConfig },
       {
         ...deps,
-        downgradeDatabase: async (config) => {
+        downgradeDatabase: async (config, options) => {
           seen.push(config);
+          seenTargets.push(options);
           return report('ran');
         },
         metricProvider: provider(clock, [9, 0])
@@ -520,6 +532,10 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     );
     expect(result.succeeded).toBe(true);
     expect(seen).toEqual([downgradeConfig]);
+    // The downgrade learns which release it restores (where its recorded alembic head is).
+    expect(seenTargets).toEqual([
+      { target: expect.objectContaining({ version: result.target!.version }), environment: base.environment }
+    ]);
     expect(statusOf(result)).toMatchObject({ 'migrate-downgrade': 'done', recovery: 'done' });
     expect(result.recovery).toMatchObject({ recovered: true, recoveredAfterMs: 30_000 });
     expect(result.recovery!.measurements.map((m) => m.status)).toEqual(['above', 'recovered']);

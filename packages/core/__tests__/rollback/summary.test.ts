@@ -56,13 +56,24 @@ describe('renderRollbackSummary', () => {
       downgrade: {
         from: '0003',
         to: '0002',
-        file: '0003_add_item_category.py',
-        doc: 'add items.category',
+        toSource: 'one-step',
+        toReason: '1.4.0 has no deploy record, so its revision is unknown: one revision down',
+        revisions: [
+          {
+            revision: '0003',
+            parents: ['0002'],
+            file: '0003_add_item_category.py',
+            doc: 'add items.category',
+            statements: 1,
+            sql: 'ALTER TABLE items DROP COLUMN category;',
+            analysed: true
+          }
+        ],
         statements: 1,
-        sql: 'ALTER TABLE items DROP COLUMN category;',
         analysed: true,
         findings: [
           {
+            revision: '0003',
             rule: 'drop-column',
             severity: 'error',
             category: 'destructive',
@@ -80,7 +91,9 @@ describe('renderRollbackSummary', () => {
       }
     });
     expect(text).toContain('### Database downgrade');
-    expect(text).toContain('| 0003 (add items.category) | 0002 | 1 | ⚠️ yes | ⛔ refused | 0003 |');
+    expect(text).toContain('| 0003 | 0002 | 1 | 1 | ⚠️ yes | ⛔ refused | 0003 |');
+    expect(text).toContain('⚠️ Down to 0002: 1.4.0 has no deploy record');
+    expect(text).toContain('| 0003 (add items.category) | 0002 | 1 | 1 |');
     expect(text).toContain('| drop-column | error | ⚠️ yes | 0003_add_item_category.py:24 |');
     expect(text).toContain('```sql\nALTER TABLE items DROP COLUMN category;\n```');
   });

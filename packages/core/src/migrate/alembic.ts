@@ -108,7 +108,9 @@ const downgradeResult = z.object({
   after: z.array(z.string()),
   /** Why alembic failed; its transaction was rolled back. */
   error: z.string().nullable(),
-  ms: z.number()
+  ms: z.number(),
+  /** Rows of every table (schema.name) just before and just after the downgrade. */
+  rows: z.object({ before: z.record(z.string(), z.number()), after: z.record(z.string(), z.number()) })
 });
 export type DowngradeResult = z.infer<typeof downgradeResult>;
 
@@ -120,7 +122,12 @@ const downgradeInspection = z.object({
   heads: z.array(z.string()),
   /** Absent when the database is not at exactly one revision. */
   plan: planResult.optional(),
-  /** The offline SQL of every upgrade up to the head, then of the head's downgrade; absent for a merge. */
+  /**
+   * The revisions the downgrade undoes, in the order alembic undoes them, and where it ends;
+   * absent when no target was named and the head is a merge.
+   */
+  path: z.object({ to: z.string(), revisions: z.array(revisionInfo) }).optional(),
+  /** The offline SQL of every upgrade up to the head, then of each downgrade on the path. */
   offline: z.array(offlineStep).optional()
 });
 export type DowngradeInspection = z.infer<typeof downgradeInspection>;
@@ -248,11 +255,16 @@ export class AlembicClient {
     });
   }
 
-  /** What a downgrade of the database's current head needs, in one driver call (one Python start). */
-  inspectDowngrade(databaseUrl: string): Promise<DowngradeInspection> {
-    return this.call({ command: 'inspect-downgrade', config: this.options.config }, downgradeInspection, {
-      databaseUrl
-    });
+  /**
+   * What a downgrade from the database's current head down to `to` needs (without `to`: of the
+   * head alone, as `alembic downgrade -1`), in one driver call (one Python start).
+   */
+  inspectDowngrade(databaseUrl: string, to?: string): Promise<DowngradeInspection> {
+    return this.call(
+      { command: 'inspect-downgrade', config: this.options.config, to: to ?? null },
+      downgradeInspection,
+      { databaseUrl }
+    );
   }
 
   /** Runs the downgrade from `from` to `to` online, refused by the driver when the database is not at `from`. */

@@ -593,8 +593,7 @@ def command_rehearse(request):
         snapshots["afterUpgrade"] = snapshot(connection)
         for step in reversed(plan):
             rev = step["revision"]
-            target = step["parents"][0] if step["parents"] else "base"
-            if not run("downgrade %s" % rev, "downgrade", lambda: command.downgrade(config, target), rev):
+            if not run("downgrade %s" % rev, "downgrade", lambda: downgrade_exactly(config, script, rev), rev):
                 return result
             downgrades.append({"revision": rev, "data": snapshot(connection, with_schema=False)["data"]})
         snapshots["afterDowngrade"] = snapshot(connection)
@@ -608,27 +607,85 @@ def command_rehearse(request):
         connection.close()
 
 
+def downgrade_exactly(config, script, revision):
+    """Downgrades this one revision and nothing else, through the project's env.py. Downgrading
+    to a revision's first parent would also remove the other branch of a merge: in a branched
+    history each step of the rehearsal must undo only its own revision."""
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.runtime.migration import RevisionStep
+
+    step = RevisionStep(script.revision_map, script.get_revision(revision), False)
+    with EnvironmentContext(config, script, fn=lambda _rev, _context: [step]):
+        script.run_env()
+
+
 def first_parent(info):
     return (info["parents"] or ["base"])[0]
+
+
+def downgrade_path(script, head, to):
+    """The revisions a downgrade from `head` to `to` undoes, in the order alembic undoes them
+    (every revision before its parents; both branches of a merge)."""
+    to_ids = resolve(script, "to", to)
+    if len(to_ids) > 1:
+        raise DriverError("multiple-heads", "%s names %d revisions" % (to, len(to_ids)), which="to", value=to)
+    lower = to_ids[0] if to_ids else "base"
+    if lower == head:
+        return lower, []
+    ancestors = {r.revision for r in script.iterate_revisions(head, "base")}
+    if lower != "base" and lower not in ancestors:
+        raise DriverError(
+            "not-an-ancestor",
+            "the database's revision %s does not descend from %s" % (head, lower),
+            which="to",
+            value=to,
+        )
+    return lower, [r.revision for r in script.iterate_revisions(head, lower)]
 
 
 def command_inspect_downgrade(request):
     """Everything the rollback needs before a downgrade, in one process (each Python start with
     alembic and env.py costs a few hundred milliseconds): the server, the database's revision, the
-    history up to it, and the offline SQL of every upgrade up to it and of its downgrade."""
+    history up to it, the revisions the downgrade undoes (down to `to`, else the head alone), and
+    the offline SQL of every upgrade up to the head and of each of those downgrades."""
     result = {"ping": command_ping(request)}
     config = load_config(request, online=True)
-    result["heads"] = heads = current_heads(config, load_script(config))
+    script = load_script(config)
+    result["heads"] = heads = current_heads(config, script)
     if len(heads) != 1:
         return result
     result["plan"] = plan = command_plan(dict(request, **{"from": None, "to": heads[0]}))
     head = plan["revisions"][-1]
-    if len(head["parents"]) > 1:
+    if request.get("to") is not None:
+        to, undone = downgrade_path(script, head["revision"], request["to"])
+    elif len(head["parents"]) > 1:
         return result
+    else:
+        to, undone = first_parent(head), [head["revision"]]
+    by_id = {r["revision"]: r for r in plan["revisions"]}
+    result["path"] = {"to": to, "revisions": [by_id[r] for r in undone]}
     steps = [{"revision": r["revision"], "start": first_parent(r)} for r in plan["revisions"]]
-    steps.append({"revision": head["revision"], "start": first_parent(head), "direction": "downgrade"})
+    steps.extend(
+        {"revision": r, "start": first_parent(by_id[r]), "direction": "downgrade"} for r in undone
+    )
     result["offline"] = command_offline(dict(request, steps=steps))["steps"]
     return result
+
+
+def row_counts(connection):
+    """Rows of every table (alembic's own aside), by schema.name."""
+    counts = {}
+    for schema, name in query(
+        connection,
+        "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN %s AND n.nspname NOT LIKE 'pg_toast%%' "
+        "AND n.nspname NOT LIKE 'pg_temp%%' AND c.relname <> 'alembic_version' ORDER BY 1, 2" % IGNORED_SCHEMAS,
+    ):
+        counts["%s.%s" % (schema, name)] = int(
+            query(connection, "SELECT count(*) FROM %s.%s" % (quote(schema), quote(name)))[0][0]
+        )
+    connection.commit()
+    return counts
 
 
 def command_downgrade(request):
@@ -647,16 +704,28 @@ def command_downgrade(request):
             "the database is at %s, not at %s as when the downgrade was analysed"
             % (", ".join(before) or "base", request["from"]),
         )
-    started = time.time()
-    error = None
+    connection = connect()
     try:
-        command.downgrade(config, request["to"])
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        error = "%s: %s" % (type(exc).__name__, first_line(exc))
-    ms = int((time.time() - started) * 1000)
-    return {"before": before, "after": current_heads(config, script), "error": error, "ms": ms}
+        rows_before = row_counts(connection)
+        started = time.time()
+        error = None
+        try:
+            command.downgrade(config, request["to"])
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            error = "%s: %s" % (type(exc).__name__, first_line(exc))
+        ms = int((time.time() - started) * 1000)
+        rows_after = row_counts(connection)
+    finally:
+        connection.close()
+    return {
+        "before": before,
+        "after": current_heads(config, script),
+        "error": error,
+        "ms": ms,
+        "rows": {"before": rows_before, "after": rows_after},
+    }
 
 
 COMMANDS = {

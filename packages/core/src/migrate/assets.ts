@@ -2,10 +2,9 @@
  * The files the bundle needs beside its code: the alembic driver (Python, run with the project's
  * interpreter) and PostgreSQL's parser compiled to WebAssembly. The bundler (ncc) copies each file
  * next to the bundle because of these literal paths, which it rewrites; it only recognises the
- * pattern written this plainly. The module has its own entry (`@deploy-actions/core/migrate-assets`)
- * and is not re-exported by the core's index: the bundler copies such files for every action that
- * imports the module, used or not, so only the actions that run alembic (migrate-dry-run, rollback)
- * import it.
+ * pattern written this plainly. The module is not re-exported by the core's index: the bundler
+ * copies such files for every action that imports the module, used or not, so only the actions that
+ * run alembic (migrate-dry-run, rollback) import it, through alembic-setup.ts.
  */
 import { readFileSync, statSync } from 'node:fs';
 

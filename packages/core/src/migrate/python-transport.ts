@@ -12,7 +12,7 @@ import { PythonNotRunnable, type DriverOutput, type DriverTransport } from './al
 
 export interface PythonTransportOptions {
   python: string;
-  /** The driver's source (readAlembicDriverSource() of `@deploy-actions/core/migrate-assets`). */
+  /** The driver's source (readAlembicDriverSource() of assets.ts). */
   driverSource: string;
   /** Where alembic runs (its config's directory). */
   cwd: string;

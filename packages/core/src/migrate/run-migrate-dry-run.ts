@@ -37,7 +37,8 @@ export interface MigrateDryRunConfig {
   toRevision: string;
   /** sql-files mode: the matched files, absolute, in the order they run. */
   sqlFiles: string[];
-  pgVersion: number;
+  /** The rules' PostgreSQL major version; unset: the scratch database's (databaseUrl), else 16. */
+  pgVersion?: number;
   include: string[];
   databaseUrl?: string;
   seedSql?: string;
@@ -76,6 +77,11 @@ export interface MigrateDryRunResult {
   sql: Record<string, string>;
 }
 
+/** The rules' PostgreSQL major version when neither pg-version nor a database says. */
+export const DEFAULT_PG_VERSION = 16;
+/** The oldest version the rules know; an older server is checked with its rules. */
+const OLDEST_PG_VERSION = 10;
+
 export const MIGRATE_REPORT_FINDINGS_LIMIT = 500;
 export const MIGRATE_SQL_EXCERPT_LIMIT = 12_000;
 /** Findings kept in detail per unit; a machine-generated 5 MB file could otherwise hold 100,000. */
@@ -103,10 +109,15 @@ class FindingStore {
 }
 
 export async function runMigrateDryRun(
-  config: MigrateDryRunConfig,
+  given: MigrateDryRunConfig,
   deps: MigrateDryRunDeps
 ): Promise<MigrateDryRunResult> {
   const started = deps.clock.now();
+  let pgVersionFrom: MigrateReport['pgVersionFrom'] = given.pgVersion !== undefined ? 'input' : 'default';
+  const config: MigrateDryRunConfig & { pgVersion: number } = {
+    ...given,
+    pgVersion: given.pgVersion ?? DEFAULT_PG_VERSION
+  };
   const store = new FindingStore();
   const units: MigrateUnitReport[] = [];
   const sql: Record<string, string> = {};
@@ -132,6 +143,12 @@ export async function runMigrateDryRun(
         const ping = await guard(config, () => alembic.ping(config.databaseUrl!));
         database = { name: ping.database, serverVersion: formatServerVersion(ping.serverVersionNum) };
         deps.logger.info(`Scratch database ${ping.database} answers (PostgreSQL ${database.serverVersion}).`);
+        if (given.pgVersion === undefined) {
+          // The rules should match the server the migrations will meet, not an assumed one.
+          config.pgVersion = Math.max(OLDEST_PG_VERSION, Math.floor(ping.serverVersionNum / 10_000));
+          pgVersionFrom = 'database';
+          deps.logger.info(`pg-version: ${config.pgVersion} (the scratch database's).`);
+        }
       }
       let from = config.fromRevision;
       if (from === undefined && config.databaseUrl) {
@@ -242,6 +259,7 @@ export async function runMigrateDryRun(
     headline: headline(verdict, counts, units, config.mode, roundtrip),
     mode: config.mode,
     pgVersion: config.pgVersion,
+    pgVersionFrom,
     failOn: config.failOn,
     ...(range ? { range } : {}),
     destructive:
@@ -268,7 +286,7 @@ interface Collectors {
 }
 
 async function checkRevisions(
-  config: MigrateDryRunConfig,
+  config: MigrateDryRunConfig & { pgVersion: number },
   deps: MigrateDryRunDeps,
   alembic: AlembicClient,
   plan: RevisionPlan,
@@ -362,7 +380,7 @@ async function checkRevisions(
 }
 
 async function checkSqlFiles(
-  config: MigrateDryRunConfig,
+  config: MigrateDryRunConfig & { pgVersion: number },
   deps: MigrateDryRunDeps,
   out: Collectors
 ): Promise<void> {

@@ -24,7 +24,7 @@ export function renderMigrateSummary(
       ? `revisions after ${code(report.range.from)} up to ${code(report.range.to)}`
       : `${report.units.length} SQL file${report.units.length === 1 ? '' : 's'}`;
   parts.push(
-    `${capitalize(report.headline)}. Checked ${scope} with PostgreSQL ${report.pgVersion} rules; fails on ${report.failOn === 'never' ? 'nothing (report only)' : `${report.failOn}s${report.failOn === 'warning' ? ' and errors' : ''}`}.`
+    `${capitalize(report.headline)}. Checked ${scope} with PostgreSQL ${report.pgVersion} rules${report.pgVersionFrom === 'database' ? " (the scratch database's version)" : ''}; fails on ${report.failOn === 'never' ? 'nothing (report only)' : `${report.failOn}s${report.failOn === 'warning' ? ' and errors' : ''}`}.`
   );
   if (report.destructive) {
     parts.push(

@@ -96,6 +96,8 @@ export interface MigrateReport {
   headline: string;
   mode: 'alembic' | 'sql-files';
   pgVersion: number;
+  /** Where pgVersion came from: the pg-version input, the scratch database, or the default (16). */
+  pgVersionFrom: 'input' | 'database' | 'default';
   failOn: MigrateFailOn;
   range?: { from: string; to: string };
   destructive: boolean;

@@ -20,7 +20,7 @@ import { createTrafficRouter } from '../providers/traffic/factory.ts';
 import type { TrafficRouter } from '../providers/traffic/router.ts';
 import type { TrafficRouterSpec } from '../providers/traffic/spec.ts';
 import { outboundRedaction, redactStrings } from '../redact.ts';
-import type { DowngradeConfig, DowngradeReport } from './downgrade.ts';
+import type { DowngradeConfig, DowngradeOptions, DowngradeReport } from './downgrade.ts';
 import { draftIncident } from './incident.ts';
 import { renderNotification, type NotifyFormat, type RollbackEvent } from './notify.ts';
 import { watchRecovery, type RecoveryConfig, type RecoveryReport } from './recovery.ts';
@@ -71,7 +71,7 @@ export interface RollbackDeps {
   /** Tests pass their own; by default the router is built from the spec with `exec`. */
   router?: TrafficRouter;
   /** Analyses and runs the alembic downgrade (downgradeDatabase with the action's alembic client). */
-  downgradeDatabase?: (config: DowngradeConfig) => Promise<DowngradeReport>;
+  downgradeDatabase?: (config: DowngradeConfig, options: DowngradeOptions) => Promise<DowngradeReport>;
   /** Tests pass their own; by default the provider is built from the recovery's metrics spec. */
   metricProvider?: MetricProvider;
   /** Delivery attempts of the notification (default 4). */
@@ -199,16 +199,19 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     });
   } else steps.skip('redeploy', 'no redeploy-command given');
 
-  // 4. The database back to the previous revision, only after its SQL was checked.
+  // 4. The database back to the restored release's revision, only after its SQL was checked.
   if (config.downgrade) {
     const downgradeConfig = config.downgrade;
     await steps.run('migrate-downgrade', async () => {
       if (!deps.downgradeDatabase) throw new Error('no alembic driver was given to run the downgrade');
-      downgrade = await deps.downgradeDatabase(downgradeConfig);
+      downgrade = await deps.downgradeDatabase(downgradeConfig, {
+        target,
+        environment: config.environment
+      });
       if (downgrade.decision !== 'ran') throw new Error(downgrade.problem ?? downgrade.decision);
       const note = downgrade.destructive ? ', destructive (allowed)' : '';
       return {
-        detail: `${downgrade.from} -> ${downgrade.to} (${downgrade.statements} statement(s) checked${note})`
+        detail: `${downgrade.from} -> ${downgrade.to} (${downgrade.revisions.length} revision(s), ${downgrade.statements} statement(s) checked${note})`
       };
     });
   } else steps.skip('migrate-downgrade', 'migrate-downgrade is false');

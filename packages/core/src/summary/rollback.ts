@@ -74,17 +74,21 @@ export function renderRollbackSummary(input: RollbackSummaryInput): string {
 
 const DOWNGRADE_DECISION = { ran: '✅ ran', refused: '⛔ refused', failed: '❌ failed' } as const;
 
-/** The database step: which revisions, what the analysis found, the SQL. */
+/**
+ * The database step: where it goes and why, each revision undone, what the analysis found, the
+ * backup, the rows of the tables kept, the SQL.
+ */
 function renderDowngrade(report: DowngradeReport): string {
   const parts = ['### Database downgrade'];
   parts.push(
     table(
-      ['revision', 'down to', 'statements', 'destructive', 'decision', 'database now'],
+      ['from', 'down to', 'revisions', 'statements', 'destructive', 'decision', 'database now'],
       [
         [
-          `${report.from}${report.doc ? ` (${report.doc})` : ''}`,
+          report.from,
           report.to,
-          report.analysed ? report.statements : 'not analysed',
+          report.revisions.length,
+          report.analysed ? report.statements : 'not all analysed',
           report.destructive ? '⚠️ yes' : 'no',
           DOWNGRADE_DECISION[report.decision],
           report.after ? report.after.join(', ') || 'base' : undefined
@@ -92,7 +96,25 @@ function renderDowngrade(report: DowngradeReport): string {
       ]
     )
   );
+  parts.push(
+    `${report.toSource === 'recorded' ? 'Down to' : '⚠️ Down to'} ${cell(report.to)}: ${cell(report.toReason)}.`
+  );
   if (report.problem) parts.push(`> ${cell(report.problem)}`);
+  if (report.revisions.length > 0) {
+    parts.push(
+      table(
+        ['revision undone', 'leaves', 'statements', 'findings'],
+        report.revisions.map((r) => [
+          `${r.revision}${r.doc ? ` (${r.doc})` : ''}`,
+          r.parents.join(', '),
+          r.analysed ? r.statements : `not analysed: ${r.notAnalysedWhy ?? 'unknown'}`,
+          report.findings.filter((f) => f.revision === r.revision).length
+        ])
+      )
+    );
+  }
+  const fileOf = (revision: string) =>
+    report.revisions.find((r) => r.revision === revision)?.file ?? revision;
   if (report.findings.length > 0) {
     parts.push(
       table(
@@ -101,14 +123,26 @@ function renderDowngrade(report: DowngradeReport): string {
           f.rule,
           f.severity,
           f.destructive ? '⚠️ yes' : 'no',
-          f.line !== undefined ? `${report.file}:${f.line}` : report.file,
+          f.line !== undefined ? `${fileOf(f.revision)}:${f.line}` : fileOf(f.revision),
           f.statement.split('\n')[0]!.slice(0, 100),
           f.message
         ])
       )
     );
   }
-  if (report.sql) parts.push(details(`the downgrade's SQL (${report.file})`, codeBlock(report.sql, 'sql')));
+  if (report.backup) parts.push(`${report.backup.ok ? '✅' : '❌'} Backup: ${cell(report.backup.detail)}`);
+  if (report.rows && report.rows.length > 0) {
+    const lost = new Set(report.rowsLost?.map((r) => r.table));
+    parts.push(
+      table(
+        ['table kept', 'rows before', 'rows after', ''],
+        report.rows.map((r) => [r.table, r.before, r.after, lost.has(r.table) ? '❌ rows lost' : '✅'])
+      )
+    );
+  }
+  for (const r of report.revisions) {
+    if (r.sql) parts.push(details(`the downgrade SQL of ${r.revision} (${r.file})`, codeBlock(r.sql, 'sql')));
+  }
   return parts.join('\n\n');
 }
 
