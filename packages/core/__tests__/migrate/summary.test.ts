@@ -247,6 +247,9 @@ describe('renderMigrateSummary', () => {
     expect(markdown).toContain('#### `0005_prices` · ✅ clean');
     expect(markdown).toContain('Give `database-url` (a scratch PostgreSQL)');
     expect(markdown).not.toContain('[!CAUTION]');
+    // With no revision to apply there is nothing to rehearse, database or not.
+    const nothingNew = renderMigrateSummary({ ...clean, units: [] }, [], {});
+    expect(nothingNew).not.toContain('Give `database-url`');
   });
 });
 

@@ -216,7 +216,8 @@ function renderNextSteps(report: MigrateReport, findings: readonly MigrateFindin
   if (report.roundtrip.dataLoss.length > 0) {
     steps.push('Make the named downgrades copy the data back before they drop what the upgrade added.');
   }
-  if (report.roundtrip.status === 'skipped' && report.mode === 'alembic') {
+  // Skipped for want of a database, not for want of revisions: nothing to rehearse needs no advice.
+  if (report.roundtrip.status === 'skipped' && report.mode === 'alembic' && report.units.length > 0) {
     steps.push(
       'Give `database-url` (a scratch PostgreSQL) and `seed-sql` to prove the downgrade keeps the data.'
     );
