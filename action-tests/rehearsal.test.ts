@@ -53,6 +53,8 @@ describe('npm run rehearse: the pipeline as adopters call it', () => {
   it.each([
     ['release', 20 * 60_000],
     ['manual-rollback', 5 * 60_000],
+    // deploy.yml's own staging watch is 5 minutes.
+    ['deploy-staging', 15 * 60_000],
     ['cancelled-canary', 15 * 60_000]
   ])(
     'scenario %s passes',

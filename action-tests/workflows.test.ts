@@ -213,7 +213,12 @@ describe('the input check of pipeline.yml (its first step, run by bash as the ru
     runStepScript(step.run as string, {
       GITHUB_SHA: sha,
       GITHUB_REPOSITORY_OWNER: 'Octo-Org',
-      ...resolveEnv(step.env as Json, declared, { inputs, secrets: {} })
+      GITHUB_REF_NAME: 'main',
+      ...resolveEnv(step.env as Json, declared, {
+        inputs,
+        secrets: {},
+        github: { 'event.repository.default_branch': 'main' }
+      })
     });
   const production = { version: '1.4.0', target: 'production', 'production-rollback-command': './back.sh' };
 
@@ -664,10 +669,10 @@ describe('the shippable example app', () => {
     }
   });
 
-  test('the backend image: multi-stage on python:3.11-slim, non-root, HEALTHCHECK on /health, the version baked in', () => {
+  test('the backend image: multi-stage on python:3.12-slim, non-root, HEALTHCHECK on /health, the version baked in', () => {
     expect(backend.stages.map((stage) => [stage.name, stage.from])).toEqual([
-      ['build', 'python:3.11-slim'],
-      ['runtime', 'python:3.11-slim']
+      ['build', 'python:3.12-slim'],
+      ['runtime', 'python:3.12-slim']
     ]);
     const runtime = finalStage(backend);
     const user = instructionsOf(runtime, 'USER').at(-1)?.args ?? 'root';
@@ -784,7 +789,7 @@ describe('the shippable example app', () => {
     const call = deploy.jobs.pipeline;
     expect(call.uses).toBe('./.github/workflows/pipeline.yml');
     expect(call.with['backend-directory']).toBe('examples/backend');
-    expect(call.with['e2e-smoke-command']).toBe('node e2e/smoke.mjs');
+    expect(call.with['e2e-smoke-command']).toMatch(/ node e2e\/smoke\.mjs$/);
     expect(existsSync(path.join(examples, 'frontend', 'e2e', 'smoke.mjs'))).toBe(true);
   });
 });

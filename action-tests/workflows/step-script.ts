@@ -21,13 +21,17 @@ export interface StepRun {
 
 /**
  * Resolves the `${{ }}` expressions of a step's env: `inputs.<name>` (given value, else the
- * workflow's default), `secrets.<NAME>` and `secrets.<NAME> != ''`. Anything else throws, so a test
- * never runs a script with an expression it did not understand.
+ * workflow's default), `secrets.<NAME>`, `secrets.<NAME> != ''` and the `github.<path>` values
+ * given. Anything else throws, so a test never runs a script with an expression it did not understand.
  */
 export function resolveEnv(
   env: Json,
   workflowInputs: Record<string, { default?: unknown }>,
-  values: { inputs?: Record<string, string | number | boolean>; secrets?: Record<string, string> }
+  values: {
+    inputs?: Record<string, string | number | boolean>;
+    secrets?: Record<string, string>;
+    github?: Record<string, string>;
+  }
 ): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, raw] of Object.entries(env)) {
@@ -43,6 +47,9 @@ export function resolveEnv(
         const secret = values.secrets?.[match[1] as string] ?? '';
         return match[2] ? String(secret !== '') : secret;
       }
+      match = /^github\.([\w.]+)$/.exec(expression);
+      if (match && values.github?.[match[1] as string] !== undefined)
+        return values.github[match[1] as string]!;
       throw new Error(`cannot resolve \${{ ${expression} }} in env ${name}`);
     });
   }

@@ -297,7 +297,9 @@ export function rollbackVariables(world: ProductionWorld): Record<string, string
     HEALTH_URL: world.urls.production,
     ROUTER: 'command',
     SET_WEIGHT_COMMAND: world.env['set-weight-command']!,
-    NOTIFY_FORMAT: 'json'
+    NOTIFY_FORMAT: 'json',
+    // rollback.yml watches recovery for 5 minutes unless the environment says otherwise.
+    RECOVERY_WINDOW: '30s'
   };
 }
 
