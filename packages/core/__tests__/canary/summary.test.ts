@@ -56,9 +56,14 @@ async function report(
 }
 
 describe('next steps come from the router and provider modules', () => {
-  it.each(TRAFFIC_ROUTERS.map((module) => [module.type, module.adviceWhenNotApplied]))(
-    'a weight the %s router could not set gets its own advice, whatever the error says',
-    async (type, advice) => {
+  it.each(
+    TRAFFIC_ROUTERS.map((module) => ({
+      type: module.type as TrafficRouterType,
+      advice: module.adviceWhenNotApplied
+    }))
+  )(
+    'a weight the $type router could not set gets its own advice, whatever the error says',
+    async ({ type, advice }) => {
       // The fake's error names nginx: the advice must follow the router, not the text.
       const router = new FakeRouter();
       router.failOn.set(10, false);

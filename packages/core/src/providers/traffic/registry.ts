@@ -3,9 +3,10 @@
  * reads, the input fragment and the factory all derive from this list.
  */
 import { commandRouter } from './command.ts';
+import { haproxyRouter } from './haproxy.ts';
 import { nginxRouter } from './nginx.ts';
 
-export const TRAFFIC_ROUTERS = [nginxRouter, commandRouter] as const;
+export const TRAFFIC_ROUTERS = [nginxRouter, haproxyRouter, commandRouter] as const;
 
 type Routers = typeof TRAFFIC_ROUTERS;
 
