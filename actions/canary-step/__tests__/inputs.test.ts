@@ -68,7 +68,9 @@ const INVALID: Record<string, string[]> = {
   'inconclusive-limit': ['-1'],
   'on-failure': ['ignore'],
   'on-inconclusive': ['promote'],
-  history: ['{', '{"schema":"canary-step-history/v2","measurements":[]}']
+  history: ['{', '{"schema":"canary-step-history/v2","measurements":[]}'],
+  'canary-health-url': ['canary:8000/health', 'ftp://canary/health'],
+  'canary-health-headers': ['Authorization Bearer tok']
 };
 
 describe('the canary-step schema and action.yml', () => {

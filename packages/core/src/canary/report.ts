@@ -4,6 +4,7 @@ import { metricProviderModule, type MetricProviderType } from '../providers/metr
 import type { MetricProviderSpec } from '../providers/metrics/spec.ts';
 import { trafficRouterModule, type TrafficRouterType } from '../providers/traffic/registry.ts';
 import { INTERVAL_ALPHA, SEQUENTIAL_ALPHA } from './analysis.ts';
+import { CANARY_HEALTH_CHECK } from './health-check.ts';
 import { extendHistory, type CanaryHistory, type HistoryEntry } from './history.ts';
 import type {
   CanaryConfig,
@@ -185,7 +186,13 @@ function adviseNextSteps(
         'The canary is slower than the stable version: look for slow queries, missing indexes or cold caches in the new version.'
       );
     }
-    for (const name of [...failedChecks].filter((n) => n !== 'error-rate' && n !== 'p99')) {
+    if (failedChecks.has(CANARY_HEALTH_CHECK)) {
+      steps.push(
+        "The canary failed its health check (canary-health-url): read the canary's logs and what its health endpoint answers."
+      );
+    }
+    const analysed = new Set(['error-rate', 'p99', CANARY_HEALTH_CHECK]);
+    for (const name of [...failedChecks].filter((n) => !analysed.has(n))) {
       steps.push(
         `Extra check \`${name}\` failed on the canary: compare the metric between the two versions.`
       );
