@@ -551,13 +551,17 @@ describe('bad input fails the step before any traffic moves', () => {
     steps: '10,abc',
     duration: 'forever',
     interval: '0s',
-    router: 'haproxy',
+    router: 'traefik',
     'nginx-upstream-file': 'a\nb',
     'nginx-upstream-name': 'my upstream',
     'nginx-stable-server': 'localhost',
     'nginx-canary-server': 'http://127.0.0.1:80',
     'nginx-test-command': "nginx -t -c '/etc/nginx.conf",
     'nginx-reload-command': 'nginx -s {signal}',
+    'haproxy-runtime-api': '/run/haproxy/admin.sock',
+    'haproxy-backend': 'app; disable server app/stable',
+    'haproxy-stable-server': 'app/stable',
+    'haproxy-canary-server': 'canary server',
     'set-weight-command': './set-weight {wieght}',
     'command-timeout': '11m',
     metrics: 'datadog',
@@ -578,7 +582,9 @@ describe('bad input fails the step before any traffic moves', () => {
     'inconclusive-limit': 'x',
     'on-failure': 'ignore',
     'on-inconclusive': 'promote',
-    history: '{"schema":"nope"}'
+    history: '{"schema":"nope"}',
+    'canary-health-url': 'canary/health',
+    'canary-health-headers': 'Authorization Bearer x'
   };
 
   it('covers every input declared in action.yml', () => {

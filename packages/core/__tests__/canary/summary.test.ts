@@ -5,6 +5,7 @@ import { buildCanaryReport } from '../../src/canary/report.ts';
 import { runCanary, type CanaryConfig } from '../../src/canary/run-canary.ts';
 import { renderCanaryPostSummary, renderCanarySummary } from '../../src/canary/summary.ts';
 import type { MetricProviderSpec } from '../../src/providers/metrics/spec.ts';
+import { TRAFFIC_ROUTERS, type TrafficRouterType } from '../../src/providers/traffic/registry.ts';
 import { FakeRouter, ScriptedMetrics, healthy, type Scene } from './fakes.ts';
 
 const config: CanaryConfig = {
@@ -31,9 +32,13 @@ const probe: MetricProviderSpec = {
   rps: 10
 };
 
-async function report(scene: Scene, overrides: Partial<CanaryConfig> = {}) {
+async function report(
+  scene: Scene,
+  overrides: Partial<CanaryConfig> = {},
+  setup: { router?: FakeRouter; routerType?: TrafficRouterType; metrics?: MetricProviderSpec } = {}
+) {
   const clock = new ManualClock(0, Date.UTC(2026, 2, 3, 14, 0, 0));
-  const router = new FakeRouter();
+  const router = setup.router ?? new FakeRouter();
   const cfg = { ...config, ...overrides };
   const run = await runCanary(cfg, {
     router,
@@ -44,11 +49,48 @@ async function report(scene: Scene, overrides: Partial<CanaryConfig> = {}) {
   return buildCanaryReport({
     config: cfg,
     run,
-    router: { type: 'nginx', target: 'nginx upstream backend in /etc/nginx/canary.conf' },
-    metrics: probe,
+    router: { type: setup.routerType ?? 'nginx', target: 'nginx upstream backend in /etc/nginx/canary.conf' },
+    metrics: setup.metrics ?? probe,
     runId: '42'
   });
 }
+
+describe('next steps come from the router and provider modules', () => {
+  it.each(
+    TRAFFIC_ROUTERS.map((module) => ({
+      type: module.type as TrafficRouterType,
+      advice: module.adviceWhenNotApplied
+    }))
+  )(
+    'a weight the $type router could not set gets its own advice, whatever the error says',
+    async ({ type, advice }) => {
+      // The fake's error names nginx: the advice must follow the router, not the text.
+      const router = new FakeRouter();
+      router.failOn.set(10, false);
+      const result = await report(() => healthy(), {}, { router, routerType: type });
+      expect(result.nextSteps).toEqual([advice]);
+    }
+  );
+
+  it('advice for too few requests and for missing data follows the metric provider', async () => {
+    const prometheus: MetricProviderSpec = {
+      type: 'prometheus',
+      url: 'http://prometheus:9090',
+      headers: {},
+      queries: { requests: 'r{{track}}', errorRate: 'e{{track}}', latencyP99: 'l{{track}}' },
+      extraChecks: []
+    };
+    const few = await report(() => healthy(10), {}, { metrics: prometheus });
+    expect(few.metrics).toEqual({
+      type: 'prometheus',
+      source: 'Prometheus at http://prometheus:9090',
+      extraChecks: []
+    });
+    expect(few.nextSteps.join('\n')).toMatch(/longer `interval`/);
+    const probeFew = await report(() => healthy(10));
+    expect(probeFew.nextSteps.join('\n')).toMatch(/raise `probe-rps`/);
+  });
+});
 
 describe('the canary-step report and summary', () => {
   it('shows a rollback: verdict, traffic, charts, every measurement, what to do next', async () => {

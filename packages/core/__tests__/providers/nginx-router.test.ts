@@ -6,7 +6,7 @@ import { ConfigurationError } from '../../src/errors.ts';
 import type { Exec, ExecOptions, ExecResult } from '../../src/exec/exec.ts';
 import { createNginxRouter, readUpstreamWeight, renderUpstream } from '../../src/providers/traffic/nginx.ts';
 import { TrafficRouterError } from '../../src/providers/traffic/router.ts';
-import type { NginxRouterSpec } from '../../src/providers/traffic/spec.ts';
+import type { NginxRouterSpec } from '../../src/providers/traffic/nginx.ts';
 
 /** An Exec that records commands and answers from a table, reading the upstream file as nginx -t would. */
 class FakeExec implements Exec {

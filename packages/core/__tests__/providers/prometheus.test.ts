@@ -14,7 +14,7 @@ import {
   parseQueryTemplate,
   promDuration
 } from '../../src/providers/metrics/promql.ts';
-import type { PrometheusSpec } from '../../src/providers/metrics/spec.ts';
+import type { PrometheusSpec } from '../../src/providers/metrics/prometheus.ts';
 
 const vector = (...values: string[]) =>
   JSON.stringify({

@@ -3,6 +3,7 @@
 export * from './analysis.ts';
 export * from './plan.ts';
 export * from './history.ts';
+export * from './health-check.ts';
 export * from './run-canary.ts';
 export * from './report.ts';
 export * from './state.ts';

@@ -1,8 +1,10 @@
 /** The canary-step report: the whole run as one JSON document, and what a person should do next. Pure. */
 import { formatDuration } from '../inputs/duration.ts';
+import { metricProviderModule, type MetricProviderType } from '../providers/metrics/registry.ts';
 import type { MetricProviderSpec } from '../providers/metrics/spec.ts';
-import { displayUrl } from '../redact.ts';
+import { trafficRouterModule, type TrafficRouterType } from '../providers/traffic/registry.ts';
 import { INTERVAL_ALPHA, SEQUENTIAL_ALPHA } from './analysis.ts';
+import { CANARY_HEALTH_CHECK } from './health-check.ts';
 import { extendHistory, type CanaryHistory, type HistoryEntry } from './history.ts';
 import type {
   CanaryConfig,
@@ -43,8 +45,8 @@ export interface CanaryReport {
       sequentialAlpha: number;
     };
   };
-  router: { type: string; target: string };
-  metrics: { type: string; source: string; extraChecks: string[] };
+  router: { type: TrafficRouterType; target: string };
+  metrics: { type: MetricProviderType; source: string; extraChecks: string[] };
   traffic: TrafficOutcome;
   weights: WeightRecord[];
   measurements: MeasurementRecord[];
@@ -60,17 +62,8 @@ export interface CanaryReport {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 function describeMetrics(spec: MetricProviderSpec): CanaryReport['metrics'] {
-  return spec.type === 'probe'
-    ? {
-        type: 'probe',
-        source: `probe at ${spec.rps} requests/s per track: canary ${spec.canaryUrl ? displayUrl(spec.canaryUrl) : 'none'}, stable ${displayUrl(spec.stableUrl)}`,
-        extraChecks: []
-      }
-    : {
-        type: 'prometheus',
-        source: `Prometheus at ${displayUrl(spec.url)}`,
-        extraChecks: spec.extraChecks.map((c) => `${c.name} ${c.operator} ${c.threshold}`)
-      };
+  // The registry pairs each type with its own module, so the spec is that module's spec.
+  return { type: spec.type, ...metricProviderModule(spec.type).describe(spec as never) };
 }
 
 /** History entries for this run's measurements. */
@@ -101,7 +94,7 @@ export function historyEntries(measurements: readonly MeasurementRecord[]): Hist
 export function buildCanaryReport(input: {
   config: CanaryConfig;
   run: CanaryRun;
-  router: { type: string; target: string };
+  router: { type: TrafficRouterType; target: string };
   metrics: MetricProviderSpec;
   runId?: string;
 }): CanaryReport {
@@ -141,7 +134,7 @@ export function buildCanaryReport(input: {
     earlier: config.history?.measurements ?? [],
     ...(run.last ? { lastWeight: run.last } : {}),
     history: extendHistory(config.history, historyEntries(run.measurements), input.runId),
-    nextSteps: adviseNextSteps(config, run, input.metrics)
+    nextSteps: adviseNextSteps(config, run, input.router.type, input.metrics)
   };
 }
 
@@ -160,7 +153,12 @@ function topReasons(measurements: readonly MeasurementRecord[]): string {
 }
 
 /** What a person should look at next, from how the step ended. */
-function adviseNextSteps(config: CanaryConfig, run: CanaryRun, metrics: MetricProviderSpec): string[] {
+function adviseNextSteps(
+  config: CanaryConfig,
+  run: CanaryRun,
+  router: TrafficRouterType,
+  metrics: MetricProviderSpec
+): string[] {
   const steps: string[] = [];
   const failedChecks = new Set(
     run.measurements.flatMap((m) => [
@@ -174,11 +172,7 @@ function adviseNextSteps(config: CanaryConfig, run: CanaryRun, metrics: MetricPr
     );
   }
   if (run.weights.some((w) => w.status === 'not-applied')) {
-    steps.push(
-      run.weights.find((w) => w.status === 'not-applied')!.reason.includes('nginx')
-        ? 'The router could not change the weight: run `nginx -t` where nginx runs and fix what it reports, then run the step again.'
-        : 'The router could not change the weight: run set-weight-command by hand to see why, then run the step again.'
-    );
+    steps.push(trafficRouterModule(router).adviceWhenNotApplied);
   }
   if (run.decision === 'rollback' && run.weights.every((w) => w.weight !== 0)) {
     if (failedChecks.has('error-rate')) {
@@ -192,7 +186,13 @@ function adviseNextSteps(config: CanaryConfig, run: CanaryRun, metrics: MetricPr
         'The canary is slower than the stable version: look for slow queries, missing indexes or cold caches in the new version.'
       );
     }
-    for (const name of [...failedChecks].filter((n) => n !== 'error-rate' && n !== 'p99')) {
+    if (failedChecks.has(CANARY_HEALTH_CHECK)) {
+      steps.push(
+        "The canary failed its health check (canary-health-url): read the canary's logs and what its health endpoint answers."
+      );
+    }
+    const analysed = new Set(['error-rate', 'p99', CANARY_HEALTH_CHECK]);
+    for (const name of [...failedChecks].filter((n) => !analysed.has(n))) {
       steps.push(
         `Extra check \`${name}\` failed on the canary: compare the metric between the two versions.`
       );
@@ -202,18 +202,10 @@ function adviseNextSteps(config: CanaryConfig, run: CanaryRun, metrics: MetricPr
   if (run.decision === 'inconclusive') {
     const reasons = run.measurements.filter((m) => m.status === 'inconclusive' || m.status === 'error');
     if (reasons.some((m) => m.reason.includes('fewer than min-requests'))) {
-      steps.push(
-        metrics.type === 'probe'
-          ? 'Too few requests to judge: raise `probe-rps` or `interval`, or lower `min-requests`.'
-          : 'Too few requests to judge: give the step a longer `interval` or more weight, or lower `min-requests`; at low traffic the probe provider sends its own requests.'
-      );
+      steps.push(metricProviderModule(metrics.type).advice.tooFewRequests);
     }
     if (reasons.some((m) => m.status === 'error')) {
-      steps.push(
-        metrics.type === 'prometheus'
-          ? 'The metric source failed to answer or answered something unusable: check that Prometheus is up and that the queries return one number per track. The step never promotes without data.'
-          : 'The probe could not measure: check that both URLs answer from the runner. The step never promotes without data.'
-      );
+      steps.push(metricProviderModule(metrics.type).advice.noData);
     }
   }
   if (run.decision === 'promote') {

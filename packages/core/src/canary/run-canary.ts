@@ -24,6 +24,7 @@ import {
   type SequentialLook,
   type WeightEvidence
 } from './analysis.ts';
+import { withCanaryHealth, type CanaryHealthCheck } from './health-check.ts';
 import type { CanaryHistory } from './history.ts';
 import { planLooks } from './plan.ts';
 
@@ -49,6 +50,8 @@ export interface CanaryDeps {
   metrics: MetricProvider;
   clock: Clock;
   logger: Logger;
+  /** The canary's own health check at every measurement (canary-health-url), when given. */
+  canaryHealth?: CanaryHealthCheck;
 }
 
 /** One track in one measurement, as reported. */
@@ -168,6 +171,7 @@ export async function runCanary(config: CanaryConfig, deps: CanaryDeps): Promise
 
   await router.preflight?.();
   await metrics.preflight?.();
+  await deps.canaryHealth?.preflight();
 
   const weights: WeightRecord[] = [];
   const measurements: MeasurementRecord[] = [];
@@ -228,10 +232,12 @@ export async function runCanary(config: CanaryConfig, deps: CanaryDeps): Promise
     let assessment = assessWeight(settings, evaluations);
     for (let look = 1; assessment.status === 'running'; look++) {
       const window = { end: clock.now() + config.intervalMs, durationMs: config.intervalMs };
+      const healthCheck = deps.canaryHealth?.check(window);
       const [canary, baseline] = await Promise.allSettled([
         metrics.measure('canary', window),
         metrics.measure('stable', window)
       ]);
+      const health = await healthCheck;
       const failure =
         canary.status === 'rejected'
           ? errorMessage(canary.reason)
@@ -248,13 +254,16 @@ export async function runCanary(config: CanaryConfig, deps: CanaryDeps): Promise
         ],
         settings.minRequests
       );
-      const evaluation = evaluateMeasurement(settings, {
-        ...(c ? { canary: c } : {}),
-        ...(b ? { baseline: b } : {}),
-        ...(failure !== undefined ? { failure } : {}),
-        evidence,
-        ...(reference ? { reference } : {})
-      });
+      const evaluation = withCanaryHealth(
+        evaluateMeasurement(settings, {
+          ...(c ? { canary: c } : {}),
+          ...(b ? { baseline: b } : {}),
+          ...(failure !== undefined ? { failure } : {}),
+          evidence,
+          ...(reference ? { reference } : {})
+        }),
+        health
+      );
       evaluations.push(evaluation);
       const record: MeasurementRecord = {
         index: measurements.length + 1,

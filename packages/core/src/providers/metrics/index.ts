@@ -1,5 +1,6 @@
 // Re-exports of the metric providers.
 export * from './provider.ts';
+export * from './registry.ts';
 export * from './spec.ts';
 export * from './promql.ts';
 export * from './probe.ts';

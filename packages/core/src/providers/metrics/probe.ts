@@ -1,10 +1,31 @@
+/** The probe provider: the action sends its own requests to each track and counts what fails. */
+import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import { ConfigurationError, errorMessage } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
-import { displayUrl } from '../../redact.ts';
+import { decimal, httpUrl } from '../../inputs/fragments.ts';
+import { displayUrl, urlCredentials } from '../../redact.ts';
 import { percentile } from '../../stats/percentiles.ts';
-import type { ProbeSpec } from './spec.ts';
-import type { MeasureWindow, MetricProvider, Track, TrackMeasurement } from './provider.ts';
+import {
+  defineMetricProvider,
+  type MeasureWindow,
+  type MetricProvider,
+  type Track,
+  type TrackMeasurement
+} from './provider.ts';
+
+export const probeSpecSchema = z.object({
+  type: z.literal('probe'),
+  /** Full URLs the probe requests, path included. No canary URL: only the stable track is measured (rollback). */
+  canaryUrl: z.string().min(1).optional(),
+  stableUrl: z.string().min(1),
+  /** Requests per second sent to each track. */
+  rps: z.number().positive(),
+  /** Limit of one request (default 5 s, never more than the window). */
+  timeoutMs: z.number().int().positive().optional()
+});
+
+export type ProbeSpec = z.output<typeof probeSpecSchema>;
 
 export interface ProbeDeps {
   http: HttpClient;
@@ -98,3 +119,43 @@ async function probeTrack(
     ...(errors > 0 ? { errorsByReason } : {})
   };
 }
+
+/** The probe's module: its inputs, their rules, how reports name it and its advice. */
+export const probeProvider = defineMetricProvider({
+  type: 'probe',
+  description: 'the action sends its own requests to each track',
+  inputs: {
+    'probe-canary-url': httpUrl().optional(),
+    'probe-stable-url': httpUrl().optional(),
+    'probe-rps': decimal({ min: 0.1, max: 1000 }).prefault('10')
+  },
+  secretInputs: { 'probe-canary-url': urlCredentials, 'probe-stable-url': urlCredentials },
+  spec: probeSpecSchema,
+  checkInputs(_values, check, options) {
+    if (!options.stableOnly)
+      check.need(
+        'probe-canary-url',
+        'the URL the probe requests on the canary, e.g. http://10.0.0.12:8000/api/items'
+      );
+    check.need(
+      'probe-stable-url',
+      'the URL the probe requests on the stable version, e.g. http://10.0.0.11:8000/api/items'
+    );
+  },
+  toSpec: (values) => ({
+    type: 'probe',
+    ...(values['probe-canary-url'] !== undefined ? { canaryUrl: values['probe-canary-url'] } : {}),
+    stableUrl: values['probe-stable-url']!,
+    rps: values['probe-rps']
+  }),
+  create: createProbeProvider,
+  describe: (spec) => ({
+    source: `probe at ${spec.rps} requests/s per track: canary ${spec.canaryUrl ? displayUrl(spec.canaryUrl) : 'none'}, stable ${displayUrl(spec.stableUrl)}`,
+    extraChecks: []
+  }),
+  advice: {
+    tooFewRequests: 'Too few requests to judge: raise `probe-rps` or `interval`, or lower `min-requests`.',
+    noData:
+      'The probe could not measure: check that both URLs answer from the runner. The step never promotes without data.'
+  }
+});

@@ -1,12 +1,96 @@
+/** The Prometheus provider: instant queries over each window, per track. */
+import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import { ConfigurationError, errorMessage, type InputProblem } from '../../errors.ts';
 import type { HttpClient } from '../../http/client.ts';
 import { withRetry } from '../../http/retry.ts';
+import { headerLines, headerSecretValues, httpUrl, splitLines } from '../../inputs/fragments.ts';
 import { neutralise } from '../../logger.ts';
-import { displayUrl } from '../../redact.ts';
-import type { PrometheusSpec } from './spec.ts';
-import { fillTemplate, type ExtraCheck } from './promql.ts';
-import { MetricError, type MetricProvider, type Track, type TrackMeasurement } from './provider.ts';
+import { displayUrl, urlCredentials } from '../../redact.ts';
+import {
+  DEFAULT_ERROR_RATE_QUERY,
+  DEFAULT_LATENCY_P99_QUERY,
+  DEFAULT_REQUESTS_QUERY,
+  EXTRA_CHECK_HINT,
+  TEMPLATE_HINT,
+  fillTemplate,
+  parseExtraCheckLine,
+  parseQueryTemplate,
+  type ExtraCheck
+} from './promql.ts';
+import {
+  MetricError,
+  defineMetricProvider,
+  type MetricProvider,
+  type Track,
+  type TrackMeasurement
+} from './provider.ts';
+
+const extraCheckSchema = z.object({
+  name: z.string().min(1),
+  query: z.string().min(1),
+  operator: z.enum(['<', '<=', '>', '>=', '==', '!=']),
+  threshold: z.number()
+});
+
+export const prometheusSpecSchema = z.object({
+  type: z.literal('prometheus'),
+  /** Base URL, e.g. http://prometheus:9090; user info in it becomes basic auth. */
+  url: z.string().min(1),
+  /** Sent with every query (e.g. Authorization); values are secrets. */
+  headers: z.record(z.string(), z.string()),
+  queries: z.object({
+    /** Requests in the window: a count. */
+    requests: z.string().min(1),
+    /** Share of those requests that failed, 0-1. */
+    errorRate: z.string().min(1),
+    /** p99 latency in seconds. */
+    latencyP99: z.string().min(1)
+  }),
+  extraChecks: z.array(extraCheckSchema),
+  /** Limit of one query (default 10 s). */
+  timeoutMs: z.number().int().positive().optional()
+});
+
+export type PrometheusSpec = z.output<typeof prometheusSpecSchema>;
+
+/** A PromQL template with `{{track}}` (and optionally `{{interval}}`). */
+export function queryTemplate() {
+  return z.string({ error: TEMPLATE_HINT }).transform((value, ctx) => {
+    const template = parseQueryTemplate(value);
+    if (template === undefined) {
+      ctx.addIssue({ code: 'custom', message: TEMPLATE_HINT });
+      return z.NEVER;
+    }
+    return template;
+  });
+}
+
+/** `name: <PromQL> <op> <number>` lines; each line's problem is reported with its number. */
+export function extraCheckLines() {
+  return z.string({ error: EXTRA_CHECK_HINT }).transform((value, ctx): ExtraCheck[] => {
+    const checks: ExtraCheck[] = [];
+    const names = new Set<string>();
+    splitLines(value).forEach((line, index) => {
+      const check = parseExtraCheckLine(line);
+      if (!check) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${EXTRA_CHECK_HINT} (line ${index + 1}, ${JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}…` : line)}, does not fit)`
+        });
+      } else if (names.has(check.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${EXTRA_CHECK_HINT}, each name once (\`${check.name}\` is repeated)`
+        });
+      } else {
+        names.add(check.name);
+        checks.push(check);
+      }
+    });
+    return checks;
+  });
+}
 
 export interface PrometheusDeps {
   http: HttpClient;
@@ -258,3 +342,44 @@ function toMeasurement(
     ...(checks.length > 0 ? { extra: values } : {})
   };
 }
+
+/** The Prometheus provider's module: its inputs, their rules, how reports name it and its advice. */
+export const prometheusProvider = defineMetricProvider({
+  type: 'prometheus',
+  description: 'queries over each window, per track',
+  inputs: {
+    'prometheus-url': httpUrl().optional(),
+    'prometheus-headers': headerLines().optional(),
+    'error-rate-query': queryTemplate().optional(),
+    'latency-p99-query': queryTemplate().optional(),
+    'requests-query': queryTemplate().optional(),
+    'extra-checks': extraCheckLines().optional()
+  },
+  secretInputs: { 'prometheus-url': urlCredentials, 'prometheus-headers': headerSecretValues },
+  spec: prometheusSpecSchema,
+  checkInputs(_values, check) {
+    check.need('prometheus-url', 'the base URL of Prometheus, e.g. http://prometheus:9090');
+  },
+  toSpec: (values) => ({
+    type: 'prometheus',
+    url: values['prometheus-url']!,
+    headers: values['prometheus-headers'] ?? {},
+    queries: {
+      requests: values['requests-query'] ?? DEFAULT_REQUESTS_QUERY,
+      errorRate: values['error-rate-query'] ?? DEFAULT_ERROR_RATE_QUERY,
+      latencyP99: values['latency-p99-query'] ?? DEFAULT_LATENCY_P99_QUERY
+    },
+    extraChecks: values['extra-checks'] ?? []
+  }),
+  create: createPrometheusProvider,
+  describe: (spec) => ({
+    source: `Prometheus at ${displayUrl(spec.url)}`,
+    extraChecks: spec.extraChecks.map((c) => `${c.name} ${c.operator} ${c.threshold}`)
+  }),
+  advice: {
+    tooFewRequests:
+      'Too few requests to judge: give the step a longer `interval` or more weight, or lower `min-requests`; at low traffic the probe provider sends its own requests.',
+    noData:
+      'The metric source failed to answer or answered something unusable: check that Prometheus is up and that the queries return one number per track. The step never promotes without data.'
+  }
+});

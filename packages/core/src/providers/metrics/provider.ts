@@ -1,7 +1,14 @@
 /**
  * Metric providers measure one track over one window and return raw numbers; the canary analysis
- * (canary/analysis.ts) decides what they mean. This mirrors argo-rollouts' metric providers.
+ * (canary/analysis.ts) decides what they mean. This mirrors argo-rollouts' metric providers, and
+ * like theirs each provider describes itself (`Type()`, `GetMetadata()`): its module declares its
+ * inputs, its spec, how reports name its source and what to do when it cannot judge.
  */
+import type { z } from 'zod';
+import type { Clock } from '../../clock.ts';
+import type { HttpClient } from '../../http/client.ts';
+import type { SecretExtractor } from '../../inputs/read-inputs.ts';
+import type { MetricProviderType } from './registry.ts';
 
 /** The two versions running side by side. */
 export type Track = 'canary' | 'stable';
@@ -31,7 +38,7 @@ export interface TrackMeasurement {
 
 /** Measures a track. Rejects with MetricError when the source fails or answers something unusable. */
 export interface MetricProvider {
-  readonly type: 'probe' | 'prometheus';
+  readonly type: MetricProviderType;
   /**
    * Checks the configuration against the real source once, before any traffic moves (a URL that
    * does not answer, a query the server rejects). Throws ConfigurationError.
@@ -53,4 +60,67 @@ export class MetricError extends Error {
   ) {
     super(message);
   }
+}
+
+/** What every provider gets to measure with. */
+export interface MetricProviderDeps {
+  http: HttpClient;
+  clock: Clock;
+  /** For retries' jitter; injectable so tests are deterministic. */
+  random?: () => number;
+}
+
+/** How a provider's input rules report a problem, naming the input. */
+export interface MetricInputCheck<Name extends string> {
+  /** The input is required with this provider; `what` says what it should hold. */
+  need(input: Name, what: string): void;
+}
+
+/**
+ * One metric provider, described by its module: adding a provider is one such module, one line in
+ * registry.ts, its inputs in the action.yml files that measure, and its docs.
+ */
+export interface MetricProviderModule<
+  Type extends string,
+  Inputs extends z.ZodRawShape,
+  Spec extends { type: Type }
+> {
+  /** The `metrics` input's value that selects it. */
+  readonly type: Type;
+  /** Where its numbers come from, in one sentence (docs and reports). */
+  readonly description: string;
+  /** Its own inputs as zod fragments, by their action.yml names. */
+  readonly inputs: Inputs;
+  /** The parts of its inputs that are secret, masked before parsing. */
+  readonly secretInputs: Partial<Record<keyof Inputs & string, SecretExtractor>>;
+  readonly spec: z.ZodType<Spec> & z.core.$ZodTypeDiscriminable;
+  /**
+   * The rules between its inputs. `stableOnly`: the action measures the stable track alone
+   * (rollback's recovery watch), so nothing canary-side is required.
+   */
+  checkInputs(
+    values: z.output<z.ZodObject<Inputs>>,
+    check: MetricInputCheck<keyof Inputs & string>,
+    options: { stableOnly: boolean }
+  ): void;
+  toSpec(values: z.output<z.ZodObject<Inputs>>): Spec;
+  create(spec: Spec, deps: MetricProviderDeps): MetricProvider;
+  /** Its source for the report, e.g. `Prometheus at https://…` (no secrets), and its extra checks. */
+  describe(spec: Spec): { source: string; extraChecks: string[] };
+  /** What a person should do next when measurements could not judge the canary. */
+  readonly advice: {
+    /** Too few requests in the windows. */
+    tooFewRequests: string;
+    /** The source failed to answer, or answered something unusable. */
+    noData: string;
+  };
+}
+
+/** Declares a provider module, inferring its types from the object (no annotation needed). */
+export function defineMetricProvider<
+  const Type extends string,
+  Inputs extends z.ZodRawShape,
+  Spec extends { type: Type }
+>(module: MetricProviderModule<Type, Inputs, Spec>): MetricProviderModule<Type, Inputs, Spec> {
+  return module;
 }

@@ -1,13 +1,23 @@
-import { describeExecResult, succeeded, type Exec } from '../../exec/exec.ts';
+/** The command router: runs the user's command to set a weight, for any load balancer. */
+import { z } from 'zod';
+import { describeExecResult, succeeded } from '../../exec/exec.ts';
 import { formatCommandLine } from '../../exec/command-line.ts';
-import type { Logger } from '../../logger.ts';
-import type { CommandRouterSpec } from './spec.ts';
-import { TrafficRouterError, type TrafficRouter } from './router.ts';
+import { commandLineArgs } from './fragments.ts';
+import {
+  TrafficRouterError,
+  defineTrafficRouter,
+  type TrafficRouter,
+  type TrafficRouterDeps
+} from './router.ts';
 
-export interface CommandRouterDeps {
-  exec: Exec;
-  logger?: Logger;
-}
+export const commandRouterSpecSchema = z.object({
+  type: z.literal('command'),
+  /** Argument list; `{weight}` in any argument is replaced, and CANARY_WEIGHT is set. */
+  command: z.array(z.string()).min(1),
+  timeoutMs: z.number().int().positive()
+});
+
+export type CommandRouterSpec = z.output<typeof commandRouterSpecSchema>;
 
 /** The arguments for one weight: `{weight}` replaced in every argument. */
 export function commandForWeight(command: readonly string[], weight: number): string[] {
@@ -19,7 +29,7 @@ export function commandForWeight(command: readonly string[], weight: number): st
  * directly (no shell unless the command is one), with a time limit; anything but exit status 0 in
  * time is a failure. It cannot verify the weight, so verifyWeight answers undefined.
  */
-export function createCommandRouter(spec: CommandRouterSpec, deps: CommandRouterDeps): TrafficRouter {
+export function createCommandRouter(spec: CommandRouterSpec, deps: TrafficRouterDeps): TrafficRouter {
   const router: TrafficRouter = {
     type: 'command',
     target: `command \`${formatCommandLine(spec.command)}\``,
@@ -45,3 +55,25 @@ export function createCommandRouter(spec: CommandRouterSpec, deps: CommandRouter
   };
   return router;
 }
+
+/** The command router's module: its input, its rule and its advice. */
+export const commandRouter = defineTrafficRouter({
+  type: 'command',
+  description: 'runs set-weight-command with the weight, for any load balancer a command can drive',
+  inputs: { 'set-weight-command': commandLineArgs().optional() },
+  spec: commandRouterSpecSchema,
+  checkInputs(_values, check) {
+    check.need(
+      'set-weight-command',
+      'a command that sets the canary weight, e.g. `./set-weight.sh {weight}`'
+    );
+  },
+  toSpec: (values) => ({
+    type: 'command',
+    command: values['set-weight-command']!,
+    timeoutMs: values['command-timeout']
+  }),
+  create: createCommandRouter,
+  adviceWhenNotApplied:
+    'The router could not change the weight: run set-weight-command by hand to see why, then run the step again.'
+});

@@ -1,7 +1,9 @@
 // Re-exports of the traffic routers, and of the exec adapter they run commands with (core's
 // index.ts re-exports this folder).
 export * from './router.ts';
+export * from './registry.ts';
 export * from './spec.ts';
+export * from './fragments.ts';
 export * from './nginx.ts';
 export * from './command.ts';
 export * from './factory.ts';
