@@ -46,11 +46,11 @@ export const SEQUENTIAL_ALPHA = 0.01;
  * The sequential tests mix over effects of about this many times the user's limit: the scale at
  * which their evidence grows fastest (a canary twice as far off as allowed is found soonest).
  */
-export const MIXING_SCALE_PER_LIMIT = 2;
+const MIXING_SCALE_PER_LIMIT = 2;
 /** The rank test mixes over shifts of P(canary slower than baseline) − ½ of this size. */
-export const RANK_MIXING_SCALE = 0.1;
+const RANK_MIXING_SCALE = 0.1;
 /** Spread of p99 log ratios between looks assumed at least (a steady histogram has none). */
-export const MIN_LOG_RATIO_SPREAD = 0.1;
+const MIN_LOG_RATIO_SPREAD = 0.1;
 
 export interface AnalysisSettings {
   /** The canary's error rate may exceed the baseline's by this many percentage points. */
@@ -403,9 +403,9 @@ const confidence = (alpha: number) => `${Number((100 * (1 - alpha)).toPrecision(
 /**
  * Why a sequential look stopped the canary, in plain words, e.g. "the canary fails 3.1% of
  * requests against 1% on the stable version, 2.1 points more where 1 is allowed; it is worse with
- * 99% confidence after 600 requests per track".
+ * 99% confidence after 600 canary and 600 stable requests".
  */
-export function explainStop(settings: AnalysisSettings, look: SequentialLook): string {
+function explainStop(settings: AnalysisSettings, look: SequentialLook): string {
   const after = `after ${look.canaryRequests} canary and ${look.baselineRequests} stable requests`;
   if (look.test === 'error rates') {
     const delta = round(look.canary - look.baseline);
