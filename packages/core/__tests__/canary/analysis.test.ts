@@ -255,10 +255,10 @@ describe('the sequential test over a weight', () => {
   });
 
   it.each<[string, number[], boolean]>([
-    ['p99 1.5× in five looks', [1.45, 1.5, 1.6, 1.5, 1.55], true],
-    ['p99 1.5× in four looks: too few to estimate the spread', [1.45, 1.5, 1.6, 1.5], false],
-    ['p99 1.1× in five looks: under the limit', [1.1, 1.1, 1.1, 1.1, 1.1], false],
-    ['p99 1.5× on average but all over the place', [3, 0.9, 2.5, 0.8, 1.0], false]
+    ['p99 1.5× in eight looks', [1.45, 1.5, 1.6, 1.5, 1.55, 1.4, 1.5, 1.6], true],
+    ['p99 1.5× in two looks: too few to estimate the spread', [1.45, 1.5], false],
+    ['p99 1.1× in eight looks: under the limit', [1.1, 1.05, 1.15, 1.1, 1.1, 1.05, 1.15, 1.1], false],
+    ['p99 1.5× on average but all over the place', [3, 0.9, 2.5, 0.8, 1.0, 1.4, 2, 0.9], false]
   ])('Prometheus (one p99 per look): %s → stop %p', (_name, ratios, stop) => {
     let evidence = emptyEvidence();
     let last: { canary: TrackMeasurement; baseline: TrackMeasurement } | undefined;

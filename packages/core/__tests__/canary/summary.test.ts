@@ -88,7 +88,7 @@ describe('the canary-step report and summary', () => {
      | error-rate | error rates | 4.17% / 0.33% | 600 / 600 | 2750 | 100 | 0.00036 | stop |
      | p99 | p99 log ratio | p99 ×1.171 the baseline's | 600 / 600 | 1 | 100 | 1 | go on |
 
-     <sub>Anytime-valid one-sided tests over everything measured at 10%: normal-mixture e-values (a mixture SPRT) on the difference of error rates, on the Mann-Whitney effect of every latency (probe) or on the p99 log ratio across measurements (Prometheus). A canary no worse than the stable version reaches an e-value of 100 with probability at most 1% per metric and weight however many measurements are looked at, so the budget is not split over the 3 planned; a stop also needs the observed difference above the limit. Measurement 2 of 3 at this weight.</sub>
+     <sub>Anytime-valid one-sided tests over everything measured at 10%: normal-mixture e-values (a mixture SPRT) on the difference of error rates and on the Mann-Whitney effect of every latency (probe), a Bayes factor t test on the p99 log ratio across measurements (Prometheus). A canary no worse than the stable version reaches an e-value of 100 with probability at most 1% per metric and weight however many measurements are looked at, so the budget is not split over the 3 planned; a stop also needs the observed difference above the limit. Measurement 2 of 3 at this weight.</sub>
 
      </details>
 

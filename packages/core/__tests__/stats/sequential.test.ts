@@ -102,14 +102,31 @@ describe('sequentialRankTest', () => {
 
 describe('sequentialLogRatioTest', () => {
   it(`needs ${MIN_RATIO_LOOKS} looks`, () => {
-    expect(sequentialLogRatioTest(Array(MIN_RATIO_LOOKS - 1).fill(Math.log(3)), 0.1, 0.36).eValue).toBe(1);
-    expect(
-      sequentialLogRatioTest(Array(MIN_RATIO_LOOKS).fill(Math.log(3)), 0.1, 0.36).eValue
-    ).toBeGreaterThan(100);
+    const steady = (looks: number) =>
+      Array.from({ length: looks }, (_, i) => Math.log(2) + (i % 2 ? 0.1 : -0.1));
+    expect(sequentialLogRatioTest(steady(MIN_RATIO_LOOKS - 1), 0.1, 4).eValue).toBe(1);
+    expect(sequentialLogRatioTest(steady(8), 0.1, 4).eValue).toBeGreaterThan(100);
   });
 
   it('uses at least the minimum spread when the looks repeat one ratio', () => {
-    const result = sequentialLogRatioTest(Array(5).fill(0.05), 0.1, 0.36);
+    const result = sequentialLogRatioTest(Array(5).fill(0.05), 0.1, 4);
     expect(result.z).toBeCloseTo(0.05 / (0.1 / Math.sqrt(5)), 10);
+  });
+
+  it('rarely ever reaches 1/α on equal tracks, with a spread it must estimate (2000 walks of 30 looks)', () => {
+    const random = seededRandom(11);
+    const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    let crossed = 0;
+    for (let run = 0; run < 2000; run++) {
+      const ratios: number[] = [];
+      for (let look = 0; look < 30; look++) {
+        ratios.push(0.3 * gaussian());
+        if (sequentialLogRatioTest(ratios, 0.1, 4).eValue >= 100) {
+          crossed++;
+          break;
+        }
+      }
+    }
+    expect(crossed).toBeLessThanOrEqual(20);
   });
 });

@@ -10,8 +10,8 @@
  *   provider has the latencies. Fewer than `min-requests` on a track is inconclusive, never a pass.
  * - An anytime-valid sequential test on everything measured at the current weight stops a clearly
  *   bad canary at once, whatever `failure-limit` says: one-sided normal-mixture e-values
- *   (stats/sequential.ts) on the error rates, on the latencies' ranks (probe) or on the p99 log
- *   ratio across looks (Prometheus). An e-value reaches 1/SEQUENTIAL_ALPHA on a canary no worse
+ *   (stats/sequential.ts) on the error rates and on the latencies' ranks (probe), a Bayes factor
+ *   t test on the p99 log ratio across looks (Prometheus). An e-value reaches 1/SEQUENTIAL_ALPHA on a canary no worse
  *   than the baseline with probability at most SEQUENTIAL_ALPHA per metric and weight, however
  *   many looks there are, so the budget is not split over them. A stop also needs the cumulative
  *   difference above the user's limit.
@@ -51,6 +51,11 @@ const MIXING_SCALE_PER_LIMIT = 2;
 const RANK_MIXING_SCALE = 0.1;
 /** Spread of p99 log ratios between looks assumed at least (a steady histogram has none). */
 const MIN_LOG_RATIO_SPREAD = 0.1;
+/**
+ * Prior variance of the standardised p99 log ratio (mean / spread across looks) of the ratio test:
+ * a clearly slower canary moves it by a few spreads.
+ */
+const LOG_RATIO_EFFECT_VARIANCE = 4;
 
 export interface AnalysisSettings {
   /** The canary's error rate may exceed the baseline's by this many percentage points. */
@@ -380,11 +385,7 @@ function sequentialLooks(
     // geometric mean of the ratios, the p99s shown are the medians of the looks' p99s.
     const ratios = evidence.logP99Ratios;
     const meanRatio = Math.exp(ratios.reduce((sum, x) => sum + x, 0) / ratios.length);
-    const test = sequentialLogRatioTest(
-      ratios,
-      MIN_LOG_RATIO_SPREAD,
-      MIXING_SCALE_PER_LIMIT * Math.log(Math.max(settings.maxP99Ratio, 1.01))
-    );
+    const test = sequentialLogRatioTest(ratios, MIN_LOG_RATIO_SPREAD, LOG_RATIO_EFFECT_VARIANCE);
     looks.push(
       sequentialLook(
         'p99',

@@ -108,8 +108,8 @@ function renderStop(report: CanaryReport, measurement: MeasurementRecord): strin
     look.stop ? 'stop' : 'go on'
   ]);
   const method =
-    `Anytime-valid one-sided tests over everything measured at ${measurement.weight}%: normal-mixture e-values (a mixture SPRT) on the difference of error rates, ` +
-    `on the Mann-Whitney effect of every latency (probe) or on the p99 log ratio across measurements (Prometheus). ` +
+    `Anytime-valid one-sided tests over everything measured at ${measurement.weight}%: normal-mixture e-values (a mixture SPRT) on the difference of error rates ` +
+    `and on the Mann-Whitney effect of every latency (probe), a Bayes factor t test on the p99 log ratio across measurements (Prometheus). ` +
     `A canary no worse than the stable version reaches an e-value of ${Number((1 / alpha).toPrecision(3))} with probability at most ${alpha * 100}% per metric and weight however many measurements are looked at, ` +
     `so the budget is not split over the ${report.settings.measurementsPerWeight} planned; a stop also needs the observed difference above the limit. ` +
     `Measurement ${measurement.look} of ${report.settings.measurementsPerWeight} at this weight.`;

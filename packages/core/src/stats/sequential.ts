@@ -1,10 +1,11 @@
 /**
  * Anytime-valid one-sided tests for the canary analysis: e-values of a one-sided normal-mixture
  * likelihood ratio (the mixture SPRT of Robbins, as in Johari et al.'s always-valid p-values and
- * Howard et al.'s confidence sequences, in the asymptotic form of Waudby-Smith et al.). Under the
- * null the e-value is a nonnegative supermartingale in the data, so by Ville's inequality it ever
- * reaches 1/α with probability at most α, however often and whenever it is looked at: the budget
- * is never split over looks. docs/adrs/0004-canary-analysis.md says why these tests and cites the papers.
+ * Howard et al.'s confidence sequences, in the asymptotic form of Waudby-Smith et al.), and the
+ * Bayes factor t test for a few looks of unknown spread. Under the null an e-value is a
+ * nonnegative supermartingale in the data, so by Ville's inequality it ever reaches 1/α with
+ * probability at most α, however often and whenever it is looked at: the budget is never split
+ * over looks. docs/adrs/0004-canary-analysis.md says why these tests and cites the papers.
  */
 import { normalCdf } from './normal.ts';
 import type { Proportion } from './proportions.ts';
@@ -78,25 +79,30 @@ export function sequentialRankTest(
   return { effect, z, eValue: oneSidedMixtureEValue(z, standardError, mixingScale) };
 }
 
-/** Fewest looks the ratio test needs before its spread estimate is worth anything. */
-export const MIN_RATIO_LOOKS = 5;
+/** Fewest looks the ratio test needs: with fewer, their spread says nothing. */
+export const MIN_RATIO_LOOKS = 3;
 
 /**
- * Is A's quantile above B's, from one quantile per look (Prometheus' p99)? The mean log ratio over
- * the looks, with its standard error from the looks' own spread, never below `minSpread` per look
- * (a steady pair of histograms can repeat the same ratio and have no spread at all). No evidence
- * before MIN_RATIO_LOOKS looks.
+ * Is A's quantile above B's, from one quantile per look (Prometheus' p99)? The looks' log ratios
+ * are few and their spread unknown, so the normal mixture (which trusts an estimated spread) would
+ * stop too often; this is the Bayes factor t test instead: a normal prior of variance `g` on the
+ * standardised effect (mean / spread) and the scale-invariant prior on the spread, whose Bayes
+ * factor (1 + kg)^(−½)·((1 + t²/ν) / (1 + t²/(ν(1 + kg))))^((ν+1)/2), ν = k − 1, is an e-process for
+ * "no difference" (Pérez-Ortiz, Lardy, de Heide, Grünwald). The spread counts as at least
+ * `minSpread` per look: a steady pair of histograms can repeat one ratio and have no spread at all.
  */
 export function sequentialLogRatioTest(
   logRatios: readonly number[],
   minSpread: number,
-  mixingScale: number
+  g: number
 ): SequentialEvidence {
   const k = logRatios.length;
   if (k < MIN_RATIO_LOOKS) return { effect: 0, z: 0, eValue: 1 };
   const mean = logRatios.reduce((sum, x) => sum + x, 0) / k;
   const variance = logRatios.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (k - 1);
-  const standardError = sqrt(max(variance, minSpread * minSpread) / k);
-  const z = mean / standardError;
-  return { effect: mean, z, eValue: oneSidedMixtureEValue(z, standardError, mixingScale) };
+  const t = mean / sqrt(max(variance, minSpread * minSpread) / k);
+  const nu = k - 1;
+  const logE =
+    -log1p(k * g) / 2 + ((nu + 1) / 2) * (log1p((t * t) / nu) - log1p((t * t) / (nu * (1 + k * g))));
+  return { effect: mean, z: t, eValue: exp(Math.min(logE, MAX_LOG_E_VALUE)) };
 }
