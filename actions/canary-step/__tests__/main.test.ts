@@ -128,7 +128,9 @@ describe('canary-step main', () => {
     try {
       const error = await t.go().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VerdictFailure);
-      expect((error as Error).message).toMatch(/^rollback: at 10%: measurement 1: sequential test/);
+      expect((error as Error).message).toMatch(
+        /^rollback: at 10%: measurement 1: stopped early: the canary fails /
+      );
       expect(t.outputs).toMatchObject({ decision: 'rollback', weight: '0', 'canary-error-rate': '25' });
       expect(readUpstreamWeight(readFileSync(t.file, 'utf8'))).toBe(0);
       expect(t.saved[CanaryState.finished]).toBe('true');

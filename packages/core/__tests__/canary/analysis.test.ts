@@ -206,14 +206,22 @@ describe('evaluateMeasurement: one window, canary against baseline', () => {
 });
 
 describe('the sequential test over a weight', () => {
-  it('splits its budget over the planned looks', () => {
-    const result = evaluate(track(300, 0), track(300, 0));
-    expect(result.sequential.map((l) => [l.metric, l.alpha])).toEqual([
-      ['error-rate', SEQUENTIAL_ALPHA / 10]
+  it.each([10, 1000])('spends the whole budget at every look, whatever the looks planned (%p)', (looks) => {
+    const result = evaluateMeasurement(
+      { ...settings, looksPerWeight: looks },
+      {
+        canary: track(300, 0),
+        baseline: track(300, 0),
+        evidence: addEvidence(emptyEvidence(), track(300, 0), track(300, 0))
+      }
+    );
+    expect(result.sequential.map((l) => [l.metric, l.test, l.alpha])).toEqual([
+      ['error-rate', 'error rates', SEQUENTIAL_ALPHA],
+      ['p99', 'p99 log ratio', SEQUENTIAL_ALPHA]
     ]);
   });
 
-  it('stops a clearly worse canary at once, even when this window alone is inconclusive', () => {
+  it('stops a clearly worse canary at once, even when this window alone is inconclusive, and says why in plain words', () => {
     let evidence = emptyEvidence();
     // Two windows: the second is below min-requests on its own, the weight's total is not.
     evidence = addEvidence(evidence, track(300, 30), track(300, 0));
@@ -223,8 +231,44 @@ describe('the sequential test over a weight', () => {
     expect(result.stop).toBe(true);
     expect(result.status).toBe('fail');
     expect(result.reason).toBe(
-      'sequential test: the canary is clearly worse: error rate 11.176% vs baseline 0% over this weight (p < 0.0001, below 0.001)'
+      'stopped early: the canary fails 11.176% of requests against 0% on the stable version, 11.18 points more where 1 is allowed; it is worse with 99% confidence after 340 canary and 600 stable requests'
     );
+    expect(result.sequential[0]!.eValue).toBeGreaterThanOrEqual(1 / SEQUENTIAL_ALPHA);
+  });
+
+  it.each<[string, number, number, boolean]>([
+    // Certainly worse, but by less than the limit: never stopped, however much evidence.
+    ['0.5 pp worse over 100 000 requests', 1500, 1000, false],
+    ['2 pp worse over 100 000 requests', 3000, 1000, true],
+    // Over the limit as observed, but 40 requests are too few to be sure.
+    ['the same share over 40 requests', 0, 0, false]
+  ])('error rate: %s → stop %p', (_name, canaryErrors, baselineErrors, stop) => {
+    const requests = canaryErrors === 0 ? 60 : 100_000;
+    const canary = canaryErrors === 0 ? track(requests, 2) : track(requests, canaryErrors);
+    const baseline = track(requests, baselineErrors);
+    const result = evaluateMeasurement(settings, {
+      canary,
+      baseline,
+      evidence: addEvidence(emptyEvidence(), canary, baseline)
+    });
+    expect(result.sequential[0]!.stop).toBe(stop);
+  });
+
+  it.each<[string, number[], boolean]>([
+    ['p99 1.5× in eight looks', [1.45, 1.5, 1.6, 1.5, 1.55, 1.4, 1.5, 1.6], true],
+    ['p99 1.5× in two looks: too few to estimate the spread', [1.45, 1.5], false],
+    ['p99 1.1× in eight looks: under the limit', [1.1, 1.05, 1.15, 1.1, 1.1, 1.05, 1.15, 1.1], false],
+    ['p99 1.5× on average but all over the place', [3, 0.9, 2.5, 0.8, 1.0, 1.4, 2, 0.9], false]
+  ])('Prometheus (one p99 per look): %s → stop %p', (_name, ratios, stop) => {
+    let evidence = emptyEvidence();
+    let last: { canary: TrackMeasurement; baseline: TrackMeasurement } | undefined;
+    for (const ratio of ratios) {
+      last = { canary: track(300, 0, 40 * ratio), baseline: track(300, 0, 40) };
+      evidence = addEvidence(evidence, last.canary, last.baseline);
+    }
+    const result = evaluateMeasurement(settings, { ...last!, evidence });
+    const look = result.sequential.find((l) => l.metric === 'p99');
+    expect(look).toMatchObject({ test: 'p99 log ratio', stop });
   });
 
   it('does not run below min-requests in total', () => {
@@ -238,7 +282,7 @@ describe('the sequential test over a weight', () => {
     const base = { requests: 300, errors: 0, p99Ms: 59, latenciesMs: latencies(300) };
     const result = evaluate(slow, base);
     const look = result.sequential.find((l) => l.metric === 'p99');
-    expect(look).toMatchObject({ canary: 177, baseline: 59, stop: true });
+    expect(look).toMatchObject({ test: 'latency ranks', canary: 177, baseline: 59, stop: true });
   });
 });
 

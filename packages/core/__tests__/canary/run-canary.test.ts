@@ -70,7 +70,9 @@ describe('runCanary', () => {
     expect(result.finalWeight).toBe(0);
     expect(result.measurements).toHaveLength(1);
     expect(clock.now()).toBe(20_000);
-    expect(result.reason).toMatch(/^at 10%: measurement 1: sequential test: the canary is clearly worse/);
+    expect(result.reason).toMatch(
+      /^at 10%: measurement 1: stopped early: the canary fails [\d.]+% of requests against [\d.]+% on the stable version/
+    );
     expect(result.traffic).toMatchObject({ action: 'reset', ok: true });
     expect(result.weights.map((w) => [w.weight, w.status])).toEqual([[10, 'rollback']]);
   });

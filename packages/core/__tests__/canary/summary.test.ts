@@ -113,7 +113,7 @@ describe('the canary-step report and summary', () => {
     expect(markdown).toMatchInlineSnapshot(`
      "## ❌ canary-step: rollback at 10% after 2 measurements (1m)
 
-     > at 10%: measurement 2: sequential test: the canary is clearly worse: error rate 4.167% vs baseline 0.333% over this weight (p &lt; 0.0001, below 0.0033)
+     > at 10%: measurement 2: stopped early: the canary fails 4.167% of requests against 0.333% on the stable version, 3.83 points more where 1 is allowed; it is worse with 99% confidence after 600 canary and 600 stable requests
 
      | decision | canary weight now | weights | measurements | elapsed | router | metrics |
      | --- | --- | --- | --- | --- | --- | --- |
@@ -121,11 +121,24 @@ describe('the canary-step report and summary', () => {
 
      **Traffic:** Traffic is back on the stable version (canary weight 0).
 
+     **Why it was stopped:** The canary fails 4.167% of requests against 0.333% on the stable version, 3.83 points more where 1 is allowed; it is worse with 99% confidence after 600 canary and 600 stable requests.
+
+     <details><summary>The sequential test in detail</summary>
+
+     | metric | test | canary / baseline | requests canary / baseline | e-value | stop at | anytime p | result |
+     | --- | --- | --- | --- | --- | --- | --- | --- |
+     | error-rate | error rates | 4.17% / 0.33% | 600 / 600 | 2750 | 100 | 0.00036 | stop |
+     | p99 | p99 log ratio | p99 ×1.171 the baseline's | 600 / 600 | 1 | 100 | 1 | go on |
+
+     <sub>Anytime-valid one-sided tests over everything measured at 10%: normal-mixture e-values (a mixture SPRT) on the difference of error rates and on the Mann-Whitney effect of every latency (probe), a Bayes factor t test on the p99 log ratio across measurements (Prometheus). A canary no worse than the stable version reaches an e-value of 100 with probability at most 1% per metric and weight however many measurements are looked at, so the budget is not split over the 3 planned; a stop also needs the observed difference above the limit. Measurement 2 of 3 at this weight.</sub>
+
+     </details>
+
      ### Weights
 
      | weight | result | measurements | why |
      | --- | --- | --- | --- |
-     | 10% | ❌ rollback | 2 | measurement 2: sequential test: the canary is clearly worse: error rate 4.167% vs baseline 0.333% over this weight (p &lt; 0.0001, below 0.0033) |
+     | 10% | ❌ rollback | 2 | measurement 2: stopped early: the canary fails 4.167% of requests against 0.333% on the stable version, 3.83 points more where 1 is allowed; it is worse with 99% confidence after 600 canary and 600 stable requests |
 
      ### Canary against baseline over time
 
@@ -152,9 +165,9 @@ describe('the canary-step report and summary', () => {
      | # | weight | at | requests canary / baseline | errors canary / baseline | p99 canary / baseline | result |
      | --- | --- | --- | --- | --- | --- | --- |
      | ✅ 1 | 10% | +30s | 300 / 300 | 0.33% / 0.33% | 48 ms / 41 ms | 2 checks passed |
-     | ❌ 2 | 10% | +1m | 300 / 300 | 8% / 0.33% | 48 ms / 41 ms | sequential test: the canary is clearly worse: error rate 4.167% vs baseline 0.333% over this weight (p &lt; 0.0001, below 0.0033) |
+     | ❌ 2 | 10% | +1m | 300 / 300 | 8% / 0.33% | 48 ms / 41 ms | stopped early: the canary fails 4.167% of requests against 0.333% on the stable version, 3.83 points more where 1 is allowed; it is worse with 99% confidence after 600 canary and 600 stable requests |
 
-     <sub>✅ pass · ❌ fail · ❔ inconclusive (too few requests) · ⚠️ no data. Rules: canary error rate ≤ baseline + 1 pp; p99 ≤ 1.2 × baseline (differences under 5 ms ignored); at least 50 requests per track per measurement. A check fails only when the difference is also significant (p &lt; 0.01); 1 failed and 1 inconclusive measurement(s) tolerated per weight; a sequential test over each weight stops a clearly worse canary at once (false-stop budget 1% per metric, split over 3 measurements). Source: probe at 10 requests/s per track: canary http://***@10.0.0.12:8000/api/items, stable http://10.0.0.11:8000/api/items; router: nginx upstream backend in /etc/nginx/canary.conf.</sub>
+     <sub>✅ pass · ❌ fail · ❔ inconclusive (too few requests) · ⚠️ no data. Rules: canary error rate ≤ baseline + 1 pp; p99 ≤ 1.2 × baseline (differences under 5 ms ignored); at least 50 requests per track per measurement. A check fails only when the difference is also significant (p &lt; 0.01); 1 failed and 1 inconclusive measurement(s) tolerated per weight; a sequential test over each weight stops a clearly worse canary at once (anytime-valid: false-stop budget 1% per metric and weight, whatever the number of measurements). Source: probe at 10 requests/s per track: canary http://***@10.0.0.12:8000/api/items, stable http://10.0.0.11:8000/api/items; router: nginx upstream backend in /etc/nginx/canary.conf.</sub>
 
      ### What to do next
 

@@ -8,10 +8,13 @@
  *   unlikely to be noise (statistical significance at INTERVAL_ALPHA): errors by a one-sided
  *   Agresti–Caffo two-proportion z test, latency by a one-sided Mann-Whitney U test when the
  *   provider has the latencies. Fewer than `min-requests` on a track is inconclusive, never a pass.
- * - A sequential test on everything measured at the current weight stops a clearly bad canary at
- *   once, whatever `failure-limit` says: the same tests on the cumulative data, each look at
- *   SEQUENTIAL_ALPHA / (planned looks) (Bonferroni over the looks, so the chance of a false stop at
- *   a weight stays under SEQUENTIAL_ALPHA per metric however often it looks).
+ * - An anytime-valid sequential test on everything measured at the current weight stops a clearly
+ *   bad canary at once, whatever `failure-limit` says: one-sided normal-mixture e-values
+ *   (stats/sequential.ts) on the error rates and on the latencies' ranks (probe), a Bayes factor
+ *   t test on the p99 log ratio across looks (Prometheus). An e-value reaches 1/SEQUENTIAL_ALPHA on a canary no worse
+ *   than the baseline with probability at most SEQUENTIAL_ALPHA per metric and weight, however
+ *   many looks there are, so the budget is not split over them. A stop also needs the cumulative
+ *   difference above the user's limit.
  * - A weight is promoted when its duration is over, failures stayed within `failure-limit`,
  *   inconclusive and error measurements within `inconclusive-limit`, and at least one measurement
  *   passed. Missing data can stop a canary; it can never promote one.
@@ -21,6 +24,12 @@ import type { TrackMeasurement } from '../providers/metrics/provider.ts';
 import { mannWhitneyGreater, mergeSorted, sortAscending, sortedPercentile } from '../stats/mann-whitney.ts';
 import { percentile } from '../stats/percentiles.ts';
 import { compareProportions } from '../stats/proportions.ts';
+import {
+  sequentialLogRatioTest,
+  sequentialProportionTest,
+  sequentialRankTest,
+  type SequentialEvidence
+} from '../stats/sequential.ts';
 
 /**
  * A baseline failing this share of requests (percent) or more is itself broken: a canary "as good"
@@ -31,8 +40,22 @@ export const BROKEN_BASELINE_ERROR_PCT = 50;
 
 /** Significance a single measurement's check needs to fail (one-sided). */
 export const INTERVAL_ALPHA = 0.01;
-/** False-stop budget of the sequential test, per metric and weight, split evenly over the looks. */
+/** False-stop budget of the sequential test, per metric and weight, whatever the number of looks. */
 export const SEQUENTIAL_ALPHA = 0.01;
+/**
+ * The sequential tests mix over effects of about this many times the user's limit: the scale at
+ * which their evidence grows fastest (a canary twice as far off as allowed is found soonest).
+ */
+const MIXING_SCALE_PER_LIMIT = 2;
+/** The rank test mixes over shifts of P(canary slower than baseline) − ½ of this size. */
+const RANK_MIXING_SCALE = 0.1;
+/** Spread of p99 log ratios between looks assumed at least (a steady histogram has none). */
+const MIN_LOG_RATIO_SPREAD = 0.1;
+/**
+ * Prior variance of the standardised p99 log ratio (mean / spread across looks) of the ratio test:
+ * a clearly slower canary moves it by a few spreads.
+ */
+const LOG_RATIO_EFFECT_VARIANCE = 4;
 
 export interface AnalysisSettings {
   /** The canary's error rate may exceed the baseline's by this many percentage points. */
@@ -70,13 +93,23 @@ export interface CanaryCheck {
 /** The sequential test's look at one metric. */
 export interface SequentialLook {
   metric: 'error-rate' | 'p99';
+  /** What was tested: `error rates`, `latency ranks` (every latency) or `p99 log ratio` (one p99 per look). */
+  test: 'error rates' | 'latency ranks' | 'p99 log ratio';
   /** Canary and baseline over everything measured at this weight so far. */
   canary: number;
   baseline: number;
+  /** Requests of each track behind the look (the reference baseline's when it stood in). */
+  canaryRequests: number;
+  baselineRequests: number;
+  /** The e-value: evidence that the canary is worse; a stop needs 1 / alpha. */
+  eValue: number;
+  /** 1 / eValue, at most 1: an anytime-valid p-value. */
   pValue: number;
-  /** The level this look had to beat. */
+  /** The false-stop budget this look had to beat (the same at every look). */
   alpha: number;
   stop: boolean;
+  /** When it stopped the canary: why, in plain words (explainStop). */
+  why?: string;
 }
 
 /** Everything measured at the current weight: counts, and every latency kept sorted. */
@@ -92,6 +125,8 @@ export interface TrackEvidence {
 export interface WeightEvidence {
   canary: TrackEvidence;
   baseline: TrackEvidence;
+  /** log(canary p99 / baseline p99) of every measurement where both were finite and positive. */
+  logP99Ratios: number[];
 }
 
 /** A baseline from earlier measurements, for windows where the stable version served too little. */
@@ -124,7 +159,7 @@ const emptyTrack = (): TrackEvidence => ({
 
 /** Evidence before the first measurement at a weight. */
 export function emptyEvidence(): WeightEvidence {
-  return { canary: emptyTrack(), baseline: emptyTrack() };
+  return { canary: emptyTrack(), baseline: emptyTrack(), logP99Ratios: [] };
 }
 
 function addTrack(evidence: TrackEvidence, measurement: TrackMeasurement): TrackEvidence {
@@ -145,7 +180,16 @@ export function addEvidence(
   canary: TrackMeasurement,
   baseline: TrackMeasurement
 ): WeightEvidence {
-  return { canary: addTrack(evidence.canary, canary), baseline: addTrack(evidence.baseline, baseline) };
+  const usable = (p99: number | undefined): p99 is number =>
+    p99 !== undefined && Number.isFinite(p99) && p99 > 0;
+  return {
+    canary: addTrack(evidence.canary, canary),
+    baseline: addTrack(evidence.baseline, baseline),
+    logP99Ratios:
+      usable(canary.p99Ms) && usable(baseline.p99Ms)
+        ? [...evidence.logP99Ratios, Math.log(canary.p99Ms / baseline.p99Ms)]
+        : evidence.logP99Ratios
+  };
 }
 
 const pct = (errors: number, requests: number) => (requests > 0 ? (100 * errors) / requests : 0);
@@ -258,6 +302,24 @@ function extraCheck(check: ExtraCheck, canary: TrackMeasurement, baseline: Track
   };
 }
 
+function sequentialLook(
+  metric: SequentialLook['metric'],
+  test: SequentialLook['test'],
+  values: { canary: number; baseline: number; canaryRequests: number; baselineRequests: number },
+  evidence: SequentialEvidence,
+  overLimit: boolean
+): SequentialLook {
+  return {
+    metric,
+    test,
+    ...values,
+    eValue: evidence.eValue,
+    pValue: Math.min(1, 1 / evidence.eValue),
+    alpha: SEQUENTIAL_ALPHA,
+    stop: overLimit && evidence.eValue >= 1 / SEQUENTIAL_ALPHA
+  };
+}
+
 function sequentialLooks(
   settings: AnalysisSettings,
   evidence: WeightEvidence,
@@ -272,41 +334,88 @@ function sequentialLooks(
       ? reference
       : undefined;
   if (!baseline) return [];
-  const alpha = SEQUENTIAL_ALPHA / Math.max(1, settings.looksPerWeight);
   const looks: SequentialLook[] = [];
-  const errors = compareProportions(
-    { failures: canary.errors, total: canary.requests },
-    { failures: baseline.errors, total: baseline.requests }
-  );
   const canaryPct = pct(canary.errors, canary.requests);
   const baselinePct = pct(baseline.errors, baseline.requests);
-  looks.push({
-    metric: 'error-rate',
-    canary: round(canaryPct, 3),
-    baseline: round(baselinePct, 3),
-    pValue: errors.pValue,
-    alpha,
-    stop: canaryPct - baselinePct > settings.maxErrorRateDeltaPp && errors.pValue < alpha
-  });
-  // The latency half needs every latency of both tracks at this weight.
-  if (measured && canary.complete && evidence.baseline.complete && canary.latenciesMs.length > 0) {
+  looks.push(
+    sequentialLook(
+      'error-rate',
+      'error rates',
+      {
+        canary: round(canaryPct, 3),
+        baseline: round(baselinePct, 3),
+        canaryRequests: canary.requests,
+        baselineRequests: baseline.requests
+      },
+      sequentialProportionTest(
+        { failures: canary.errors, total: canary.requests },
+        { failures: baseline.errors, total: baseline.requests },
+        (MIXING_SCALE_PER_LIMIT * settings.maxErrorRateDeltaPp) / 100
+      ),
+      canaryPct - baselinePct > settings.maxErrorRateDeltaPp
+    )
+  );
+  if (!measured) return looks;
+  const overP99 = (canaryP99: number, baseP99: number) =>
+    (baseP99 > 0 ? canaryP99 / baseP99 : Infinity) > settings.maxP99Ratio &&
+    canaryP99 - baseP99 > settings.minP99DeltaMs;
+  const counts = { canaryRequests: canary.requests, baselineRequests: evidence.baseline.requests };
+  if (canary.complete && evidence.baseline.complete && canary.latenciesMs.length > 0) {
+    // Every latency of both tracks at this weight: test the whole distribution by ranks.
     const base = evidence.baseline.latenciesMs;
     const canaryP99 = sortedPercentile(canary.latenciesMs, 99)!;
     const baseP99 = sortedPercentile(base, 99)!;
-    const test = mannWhitneyGreater(canary.latenciesMs, base, { sorted: true });
-    looks.push({
-      metric: 'p99',
-      canary: round(canaryP99, 1),
-      baseline: round(baseP99, 1),
-      pValue: test.pValue,
-      alpha,
-      stop:
-        (baseP99 > 0 ? canaryP99 / baseP99 : Infinity) > settings.maxP99Ratio &&
-        canaryP99 - baseP99 > settings.minP99DeltaMs &&
-        test.pValue < alpha
-    });
+    const ranks = mannWhitneyGreater(canary.latenciesMs, base, { sorted: true });
+    looks.push(
+      sequentialLook(
+        'p99',
+        'latency ranks',
+        { canary: round(canaryP99, 1), baseline: round(baseP99, 1), ...counts },
+        sequentialRankTest(
+          ranks.probabilityGreater,
+          canary.latenciesMs.length,
+          base.length,
+          RANK_MIXING_SCALE
+        ),
+        overP99(canaryP99, baseP99)
+      )
+    );
+  } else if (evidence.logP99Ratios.length > 0) {
+    // One p99 per look (Prometheus): test the log ratio across looks; the limit applies to the
+    // geometric mean of the ratios, the p99s shown are the medians of the looks' p99s.
+    const ratios = evidence.logP99Ratios;
+    const meanRatio = Math.exp(ratios.reduce((sum, x) => sum + x, 0) / ratios.length);
+    const test = sequentialLogRatioTest(ratios, MIN_LOG_RATIO_SPREAD, LOG_RATIO_EFFECT_VARIANCE);
+    looks.push(
+      sequentialLook(
+        'p99',
+        'p99 log ratio',
+        { canary: round(meanRatio, 3), baseline: 1, ...counts },
+        test,
+        meanRatio > settings.maxP99Ratio
+      )
+    );
   }
   return looks;
+}
+
+const confidence = (alpha: number) => `${Number((100 * (1 - alpha)).toPrecision(3))}%`;
+
+/**
+ * Why a sequential look stopped the canary, in plain words, e.g. "the canary fails 3.1% of
+ * requests against 1% on the stable version, 2.1 points more where 1 is allowed; it is worse with
+ * 99% confidence after 600 canary and 600 stable requests".
+ */
+function explainStop(settings: AnalysisSettings, look: SequentialLook): string {
+  const after = `after ${look.canaryRequests} canary and ${look.baselineRequests} stable requests`;
+  if (look.test === 'error rates') {
+    const delta = round(look.canary - look.baseline);
+    return `the canary fails ${look.canary}% of requests against ${look.baseline}% on the stable version, ${delta} points more where ${settings.maxErrorRateDeltaPp} ${settings.maxErrorRateDeltaPp === 1 ? 'is' : 'are'} allowed; it is worse with ${confidence(look.alpha)} confidence ${after}`;
+  }
+  if (look.test === 'latency ranks') {
+    return `the canary is slower than the stable version with ${confidence(look.alpha)} confidence ${after}, and its p99 (${formatMs(look.canary)}) is above ${settings.maxP99Ratio} × the stable version's (${formatMs(look.baseline)})`;
+  }
+  return `the canary's p99 is ${look.canary} × the stable version's on average over this weight's measurements, above the ${settings.maxP99Ratio} allowed; it is higher with ${confidence(look.alpha)} confidence ${after}`;
 }
 
 /**
@@ -335,15 +444,11 @@ export function evaluateMeasurement(
       baselineFrom: 'measured'
     };
   }
-  const sequential = sequentialLooks(settings, input.evidence, reference);
+  const sequential = sequentialLooks(settings, input.evidence, reference).map((look) =>
+    look.stop ? { ...look, why: explainStop(settings, look) } : look
+  );
   const stopped = sequential.filter((look) => look.stop);
-  const stopReason = stopped
-    .map((look) =>
-      look.metric === 'error-rate'
-        ? `error rate ${look.canary}% vs baseline ${look.baseline}% over this weight (${formatP(look.pValue)}, below ${Number(look.alpha.toPrecision(2))})`
-        : `p99 ${formatMs(look.canary)} vs baseline ${formatMs(look.baseline)} over this weight (Mann-Whitney ${formatP(look.pValue)}, below ${Number(look.alpha.toPrecision(2))})`
-    )
-    .join('; ');
+  const stopReason = stopped.map((look) => look.why).join('; ');
   const finish = (
     status: MeasurementStatus,
     reason: string,
@@ -353,7 +458,7 @@ export function evaluateMeasurement(
     stopped.length > 0
       ? {
           status: 'fail',
-          reason: `sequential test: the canary is clearly worse: ${stopReason}`,
+          reason: `stopped early: ${stopReason}`,
           checks,
           sequential,
           stop: true,

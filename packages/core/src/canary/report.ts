@@ -120,8 +120,10 @@ export function buildCanaryReport(input: {
       onFailure: config.onFailure,
       onInconclusive: config.onInconclusive,
       statistics: {
-        errorRateTest: 'one-sided two-proportion z test on Agresti–Caffo adjusted rates',
-        latencyTest: 'one-sided Mann-Whitney U test (probe only; Prometheus gives no samples)',
+        errorRateTest:
+          'each measurement: one-sided two-proportion z test on Agresti–Caffo adjusted rates; each weight: anytime-valid one-sided normal-mixture e-value on the difference of rates',
+        latencyTest:
+          'each measurement: one-sided Mann-Whitney U test (probe); each weight: anytime-valid normal-mixture e-value on the Mann-Whitney effect (probe), Bayes factor t test on the p99 log ratio across measurements (Prometheus)',
         intervalAlpha: INTERVAL_ALPHA,
         sequentialAlpha: SEQUENTIAL_ALPHA
       }

@@ -4,9 +4,10 @@
  */
 import { formatDuration } from '../inputs/duration.ts';
 import { cell, details, escapeHtml, ms, raw, table } from '../summary/markdown.ts';
-import type { MeasurementStatus } from './analysis.ts';
+import type { MeasurementStatus, SequentialLook } from './analysis.ts';
 import type { HistoryEntry } from './history.ts';
 import { canaryHeadline, type CanaryReport } from './report.ts';
+import type { MeasurementRecord } from './run-canary.ts';
 import type { CanaryPostResult } from './state.ts';
 
 const DECISION_ICON = { promote: '✅', rollback: '❌', inconclusive: '⚠️' } as const;
@@ -81,6 +82,58 @@ function chartPoints(report: CanaryReport): { errors: Point[]; p99: Point[] } {
 
 const percent = (value: number | undefined) => (value === undefined ? undefined : `${formatNumber(value)}%`);
 
+/** A look's canary and baseline: rates, p99s, or (one p99 per look) the mean ratio alone. */
+const lookValues = (look: SequentialLook) =>
+  look.test === 'error rates'
+    ? `${formatNumber(look.canary)}% / ${formatNumber(look.baseline)}%`
+    : look.test === 'latency ranks'
+      ? `${ms(look.canary)} / ${ms(look.baseline)}`
+      : `p99 ×${look.canary} the baseline's`;
+
+/** Why the sequential test stopped the canary: in plain words, then the statistics collapsed. */
+function renderStop(report: CanaryReport, measurement: MeasurementRecord): string {
+  const why = measurement.sequential
+    .filter((look) => look.stop)
+    .map((look) => look.why)
+    .join('; and ');
+  const alpha = report.settings.statistics.sequentialAlpha;
+  const rows = measurement.sequential.map((look) => [
+    look.metric,
+    look.test,
+    lookValues(look),
+    `${look.canaryRequests} / ${look.baselineRequests}`,
+    Number(look.eValue.toPrecision(3)),
+    Number((1 / look.alpha).toPrecision(3)),
+    Number(look.pValue.toPrecision(2)),
+    look.stop ? 'stop' : 'go on'
+  ]);
+  const method =
+    `Anytime-valid one-sided tests over everything measured at ${measurement.weight}%: normal-mixture e-values (a mixture SPRT) on the difference of error rates ` +
+    `and on the Mann-Whitney effect of every latency (probe), a Bayes factor t test on the p99 log ratio across measurements (Prometheus). ` +
+    `A canary no worse than the stable version reaches an e-value of ${Number((1 / alpha).toPrecision(3))} with probability at most ${alpha * 100}% per metric and weight however many measurements are looked at, ` +
+    `so the budget is not split over the ${report.settings.measurementsPerWeight} planned; a stop also needs the observed difference above the limit. ` +
+    `Measurement ${measurement.look} of ${report.settings.measurementsPerWeight} at this weight.`;
+  return [
+    `**Why it was stopped:** ${escapeHtml(why.charAt(0).toUpperCase() + why.slice(1))}.`,
+    details(
+      'The sequential test in detail',
+      `${table(
+        [
+          'metric',
+          'test',
+          'canary / baseline',
+          'requests canary / baseline',
+          'e-value',
+          'stop at',
+          'anytime p',
+          'result'
+        ],
+        rows
+      )}\n\n<sub>${escapeHtml(method)}</sub>`
+    )
+  ].join('\n\n');
+}
+
 /** Renders the canary-step job summary from its report. */
 export function renderCanarySummary(report: CanaryReport): string {
   const parts: string[] = [];
@@ -103,6 +156,8 @@ export function renderCanarySummary(report: CanaryReport): string {
     )
   );
   parts.push(`**Traffic:** ${escapeHtml(report.traffic.description)}`);
+  const stoppedAt = report.measurements.find((m) => m.sequential.some((look) => look.stop));
+  if (stoppedAt) parts.push(renderStop(report, stoppedAt));
 
   if (report.weights.length > 0) {
     parts.push('### Weights');
@@ -178,7 +233,7 @@ export function renderCanarySummary(report: CanaryReport): string {
     `Rules: canary error rate ≤ baseline + ${s.maxErrorRateDeltaPp} pp; p99 ≤ ${s.maxP99Ratio} × baseline (differences under ${s.minP99DeltaMs} ms ignored)${extra}; ` +
     `at least ${s.minRequests} requests per track per measurement. A check fails only when the difference is also significant (p < ${s.statistics.intervalAlpha}); ` +
     `${s.failureLimit} failed and ${s.inconclusiveLimit} inconclusive measurement(s) tolerated per weight; a sequential test over each weight stops a clearly worse canary at once ` +
-    `(false-stop budget ${s.statistics.sequentialAlpha * 100}% per metric, split over ${s.measurementsPerWeight} measurements). ` +
+    `(anytime-valid: false-stop budget ${s.statistics.sequentialAlpha * 100}% per metric and weight, whatever the number of measurements). ` +
     `Source: ${report.metrics.source}; router: ${report.router.target}.`;
   parts.push(`<sub>${escapeHtml(rules)}</sub>`);
 
