@@ -15,8 +15,8 @@ import {
   type HttpRequest,
   type HttpResponse
 } from '@deploy-actions/core';
-import { run } from '../src/main.ts';
-import { runPost } from '../src/post-main.ts';
+import { runWith } from '../src/main.ts';
+import { runPostWith } from '../src/post-main.ts';
 
 /** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
 function fakeContext(inputs: Record<string, string>, state: Record<string, string> = {}) {
@@ -86,7 +86,7 @@ function setup(extra: Record<string, string> = {}, http: HttpClient = new Tracks
   };
   const exec = new RecordingExec();
   const fake = fakeContext(inputs);
-  const go = () => run(fake.context, { http, exec, clock: new ManualClock(), runId: '9876' });
+  const go = () => runWith(fake.context, { http, exec, clock: new ManualClock(), runId: '9876' });
   return { ...fake, exec, file, go, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -168,7 +168,7 @@ describe('canary-step post', () => {
       };
       const exec = new RecordingExec();
       const t = fakeContext({}, { router: JSON.stringify(spec), weight: '10', 'requested-weight': '10' });
-      await runPost(t.context, { exec });
+      await runPostWith(t.context, { exec });
       expect(readUpstreamWeight(readFileSync(file, 'utf8'))).toBe(0);
       expect(t.annotations[0]?.message).toMatch(/did not finish .* canary weight reset to 0/);
       expect(t.summaries[0]).toContain('canary-step post: traffic reset');
@@ -180,7 +180,7 @@ describe('canary-step post', () => {
 
   it('does nothing, silently, when main finished', async () => {
     const t = fakeContext({}, { router: '{}', weight: '10', finished: 'true' });
-    await runPost(t.context, { exec: new RecordingExec() });
+    await runPostWith(t.context, { exec: new RecordingExec() });
     expect(t.summaries).toEqual([]);
     expect(t.annotations).toEqual([]);
   });

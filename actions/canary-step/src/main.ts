@@ -14,6 +14,7 @@ import {
   planWeights,
   recordWeightChanges,
   renderCanarySummary,
+  runAction,
   runCanary,
   systemClock,
   toMetricProviderSpec,
@@ -70,7 +71,7 @@ export interface CanaryStepDependencies {
   runId?: string;
 }
 
-export async function run(context: ActionContext, deps: CanaryStepDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: CanaryStepDependencies = {}): Promise<void> {
   const inputs = readCanaryStepInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -119,4 +120,12 @@ export async function run(context: ActionContext, deps: CanaryStepDependencies =
   if (report.decision !== 'promote' && !(onlyReset && result.traffic.ok)) {
     throw new VerdictFailure(`${report.decision}: ${report.reason}. ${result.traffic.description}`);
   }
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('canary-step', (context) => runWith(context));
 }

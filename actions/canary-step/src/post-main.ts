@@ -8,13 +8,14 @@ import {
   createExec,
   createTrafficRouter,
   renderCanaryPostSummary,
+  runAction,
   runCanaryPost,
   stopProcessGroups,
   type ActionContext,
   type Exec
 } from '@deploy-actions/core';
 
-export async function runPost(context: ActionContext, deps: { exec?: Exec } = {}): Promise<void> {
+export async function runPostWith(context: ActionContext, deps: { exec?: Exec } = {}): Promise<void> {
   const exec = deps.exec ?? createExec();
   const result = await runCanaryPost((name) => context.getState(name), {
     createRouter: (spec) => createTrafficRouter(spec, { exec, logger: context.logger }),
@@ -35,4 +36,12 @@ export async function runPost(context: ActionContext, deps: { exec?: Exec } = {}
       }
     );
   }
+}
+
+/**
+ * The post entry, with no arguments as `@github/local-action` calls it (`--post src/post-main.ts`).
+ * Tests call runPostWith with their own context and exec.
+ */
+export async function run(): Promise<void> {
+  await runAction('canary-step post', (context) => runPostWith(context));
 }

@@ -12,6 +12,7 @@ import {
   readGitHubRunContext,
   renderDeployRecordSummary,
   renderHealthGateSummary,
+  runAction,
   runHealthGate,
   systemClock,
   writeDeployRecord,
@@ -226,7 +227,7 @@ export interface HealthGateDependencies {
   env?: Record<string, string | undefined>;
 }
 
-export async function run(context: ActionContext, deps: HealthGateDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: HealthGateDependencies = {}): Promise<void> {
   const inputs = readHealthGateInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -260,4 +261,12 @@ export async function run(context: ActionContext, deps: HealthGateDependencies =
     throw new VerdictFailure(
       `the service is healthy, but the deploy record was not written to GitHub (${recorded.error}): a rollback of ${recordPlan.environment} would not find ${recordPlan.record.version}; re-run this job, or give the rollback version: ${recordPlan.record.version}`
     );
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('health-gate', (context) => runWith(context));
 }

@@ -9,15 +9,16 @@ import path from 'node:path';
 import {
   AlembicClient,
   PythonDriverTransport,
+  VerdictFailure,
   existingDirectory,
   existingFile,
   inputError,
-  VerdictFailure,
   loadPgParser,
   migrateAnnotations,
   migrateFindingsOutput,
   parseAllowFile,
   renderMigrateSummary,
+  runAction,
   runMigrateDryRun,
   systemClock,
   type ActionContext,
@@ -103,7 +104,7 @@ export function writeMigrateOutputs(context: ActionContext, result: MigrateDryRu
   context.setOutput('report', JSON.stringify(result.report));
 }
 
-export async function run(context: ActionContext, deps: MigrateDryRunDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: MigrateDryRunDependencies = {}): Promise<void> {
   const env = deps.env ?? process.env;
   const cwd = deps.cwd ?? process.cwd();
   const inputs = readMigrateDryRunInputs(
@@ -166,4 +167,12 @@ export async function run(context: ActionContext, deps: MigrateDryRunDependencie
       .map((finding) => `${finding.rule} in ${finding.revision} (${finding.file}:${finding.line})`);
     throw new VerdictFailure(`migrate-dry-run ${result.report.headline}: ${worst.join('; ')}`);
   }
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('migrate-dry-run', (context) => runWith(context));
 }

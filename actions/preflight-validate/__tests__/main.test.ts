@@ -15,7 +15,7 @@ import {
   deployment,
   deploymentStatus
 } from '../../../packages/core/__tests__/preflight/memory-github.ts';
-import { run } from '../src/main.ts';
+import { runWith } from '../src/main.ts';
 import { actionYml } from './action-yml.ts';
 
 const SHA = 'ffac537e6cbbf934b08745a378932722df287a53';
@@ -107,7 +107,7 @@ function deps(github: MemoryGitHub, contents: Record<string, string> = { 'trivy.
 describe('run', () => {
   it('sets every output of the contract when the deploy may go', async () => {
     const fake = fakeContext(inputs);
-    await run(fake.context, deps(healthy()));
+    await runWith(fake.context, deps(healthy()));
     expect(Object.keys(fake.outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
     expect(fake.outputs.passed).toBe('true');
     expect(fake.outputs['failed-checks']).toBe('');
@@ -134,7 +134,7 @@ describe('run', () => {
 
   it('masks the token and never writes it out', async () => {
     const fake = fakeContext(inputs);
-    await run(fake.context, deps(healthy()));
+    await runWith(fake.context, deps(healthy()));
     expect(fake.secrets).toEqual([TOKEN]);
     const written = [
       ...Object.values(fake.outputs),
@@ -156,7 +156,7 @@ describe('run', () => {
       mergeBaseSha: null
     });
     const fake = fakeContext(inputs);
-    const error = await run(fake.context, deps(github)).catch((e: unknown) => e);
+    const error = await runWith(fake.context, deps(github)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VerdictFailure);
     expect(fake.outputs).toMatchObject({ passed: 'false', 'failed-checks': 'ci,up-to-date' });
     expect((error as Error).message).toBe(
@@ -182,7 +182,7 @@ describe('run', () => {
     const ignore =
       '# reviewed\n- id: CVE-2019-14697\n  reason: musl is not reachable\n  expires: 2026-01-31\n';
     const fake = fakeContext({ ...inputs, 'vuln-ignore-file': '.github/vuln-ignore.yml' });
-    await run(
+    await runWith(
       fake.context,
       deps(healthy(), { 'trivy.json': trivy, '.github/vuln-ignore.yml': ignore })
     ).catch(() => undefined);
@@ -209,7 +209,7 @@ describe("runAction('preflight-validate', run)", () => {
       timezone: 'Mars/Olympus',
       checks: 'ci,deploy'
     });
-    await runAction('preflight-validate', (context) => run(context, deps(github)), fake.context);
+    await runAction('preflight-validate', (context) => runWith(context, deps(github)), fake.context);
     expect(fake.failures.map((f) => f.properties?.title)).toEqual([
       'preflight-validate: invalid input `environment`',
       'preflight-validate: invalid input `checks`',
@@ -226,7 +226,10 @@ describe("runAction('preflight-validate', run)", () => {
     await runAction(
       'preflight-validate',
       (context) =>
-        run(context, deps(github, { 'trivy.json': TRIVY_CLEAN, 'ignore.yml': '- id: CVE-1\n  reason: r\n' })),
+        runWith(
+          context,
+          deps(github, { 'trivy.json': TRIVY_CLEAN, 'ignore.yml': '- id: CVE-1\n  reason: r\n' })
+        ),
       fake.context
     );
     expect(fake.failures).toHaveLength(1);
@@ -240,7 +243,7 @@ describe("runAction('preflight-validate', run)", () => {
     const github = healthy();
     github.environments = [];
     const fake = fakeContext(inputs);
-    await runAction('preflight-validate', (context) => run(context, deps(github)), fake.context);
+    await runAction('preflight-validate', (context) => runWith(context, deps(github)), fake.context);
     expect(fake.failures).toEqual([
       {
         message: 'ffac537 must not be deployed to production now: reviewers failed.',

@@ -12,14 +12,15 @@ import {
   VerdictFailure,
   createGitHubClient,
   createReportFileAccess,
+  describeRoots,
   globOutsideRoots,
   isInsideRoots,
-  readableRoots,
-  describeRoots,
   loadHolidayCalendar,
   parseIgnoreFile,
+  readableRoots,
   readGitHubRunContext,
   renderPreflightSummary,
+  runAction,
   runPreflight,
   selectChecks,
   systemClock,
@@ -236,7 +237,7 @@ export function annotatePreflight(
   }
 }
 
-export async function run(context: ActionContext, deps: PreflightDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: PreflightDependencies = {}): Promise<void> {
   const inputs = readPreflightInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -269,4 +270,12 @@ export async function run(context: ActionContext, deps: PreflightDependencies = 
   annotatePreflight(context, report, inputs['vuln-ignore-file']);
   await context.writeSummary(renderPreflightSummary(report));
   if (!report.passed) throw new VerdictFailure(report.verdict);
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('preflight-validate', (context) => runWith(context));
 }

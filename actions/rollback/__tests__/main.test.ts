@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { MemoryLogger, VerdictFailure, readGitHubRunContext, type ActionContext } from '@deploy-actions/core';
 import { readRollbackInputs } from '../src/inputs.ts';
-import { run, toHealthConfig, toRollbackConfig } from '../src/main.ts';
+import { runWith, toHealthConfig, toRollbackConfig } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
 const ENV = {
@@ -88,7 +88,7 @@ describe('rollback main', () => {
       'create-incident': 'false',
       'redeploy-command': 'true'
     });
-    await expect(run(context, { env: ENV })).rejects.toBeInstanceOf(VerdictFailure);
+    await expect(runWith(context, { env: ENV })).rejects.toBeInstanceOf(VerdictFailure);
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
     expect(outputs['rolled-back-to']).toBe('');
     expect(summaries[0]).toContain('FAILED');
@@ -103,7 +103,7 @@ describe('rollback main', () => {
       'create-incident': 'false',
       'redeploy-command': 'true'
     });
-    await run(context, { env: ENV });
+    await runWith(context, { env: ENV });
     expect(outputs['rolled-back-to']).toBe('1.4.0');
     expect(outputs.healthy).toBe('');
     expect(JSON.parse(outputs.report!).verdict).toContain('not verified');
@@ -118,7 +118,7 @@ describe('rollback main', () => {
       'redeploy-command': 'true',
       'prometheus-url': 'http://prometheus:9090'
     });
-    await run(context, { env: ENV });
+    await runWith(context, { env: ENV });
     expect(outputs['rolled-back-to']).toBe('1.4.0');
     expect(annotations).toEqual([
       'warning: prometheus-url given without recovery-window: the error rate is not watched after the rollback'

@@ -22,6 +22,7 @@ import {
   loadPgParser,
   readGitHubRunContext,
   renderRollbackSummary,
+  runAction,
   runRollback,
   systemClock,
   toMetricProviderSpec,
@@ -207,7 +208,7 @@ async function prepareDowngrade(
   };
 }
 
-export async function run(context: ActionContext, deps: RollbackDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: RollbackDependencies = {}): Promise<void> {
   const inputs = readRollbackInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -312,4 +313,12 @@ async function rollBack(
     })
   );
   if (!report.succeeded) throw new VerdictFailure(report.verdict);
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('rollback', (context) => runWith(context));
 }

@@ -31,7 +31,6 @@ export {
   type WindowVerdict
 } from './health/watch-window.ts';
 export { watchService, type WatchRun, type WatchSettings } from './health/watch.ts';
-export * from './action/runner.ts';
 export * from './action/context.ts';
 export * from './action/run-action.ts';
 export * from './action/termination.ts';

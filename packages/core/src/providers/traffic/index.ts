@@ -8,3 +8,4 @@ export * from './factory.ts';
 export * from './inputs.ts';
 export * from '../../exec/exec.ts';
 export * from '../../exec/command-line.ts';
+export * from '../../exec/run-own-output.ts';
