@@ -2,11 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import {
   ConfigurationError,
   ManualClock,
-  MemoryLogger,
   VerdictFailure,
   runAction,
-  type ActionContext,
-  type AnnotationProperties,
   type CreateGitHubDeploymentInput,
   type CreateGitHubDeploymentStatusInput,
   type GitHubClient,
@@ -14,6 +11,7 @@ import {
   type GitHubDeploymentStatus,
   type HealthGateReport
 } from '@deploy-actions/core';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import {
   ScriptedHttp,
   type Reply,
@@ -26,36 +24,6 @@ import { actionYml, runnerInputs } from './action-yml.ts';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const PASSWORD = 'hunter2-pass';
 const TOKEN = 'tok-123456';
-
-/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const annotations: { level: string; message: string; properties?: AnnotationProperties }[] = [];
-  const failures: { message: string; properties?: AnnotationProperties }[] = [];
-  const summaries: string[] = [];
-  const logger = new MemoryLogger();
-  const context: ActionContext = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => {
-      expect(outputs).not.toHaveProperty(name);
-      outputs[name] = String(value);
-    },
-    setSecret: (value) => secrets.push(value),
-    saveState: () => {
-      throw new Error('health-gate keeps no state');
-    },
-    getState: () => '',
-    annotate: (level, message, properties) => annotations.push({ level, message, properties }),
-    fail: (message, properties) => failures.push({ message, properties }),
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger
-  };
-  return { context, outputs, secrets, annotations, failures, summaries, logger };
-}
 
 const healthBody = { status: 'ok', version: '1.4.0', git_sha: SHA, uptime_seconds: 30 };
 const redisDown: Reply = {

@@ -6,48 +6,13 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  ManualClock,
-  MemoryLogger,
-  runAction,
-  type ActionContext,
-  type AnnotationProperties,
-  type DriverOutput,
-  type DriverTransport
-} from '@deploy-actions/core';
+import { ManualClock, runAction, type DriverOutput, type DriverTransport } from '@deploy-actions/core';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import { runWith } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'migrate-dry-run-main-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const annotations: { level: string; message: string; properties?: AnnotationProperties }[] = [];
-  const failures: { message: string; properties?: AnnotationProperties }[] = [];
-  const summaries: string[] = [];
-  const context: ActionContext = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => {
-      outputs[name] = String(value);
-    },
-    setSecret: (value) => secrets.push(value),
-    saveState: () => {
-      throw new Error('migrate-dry-run keeps no state');
-    },
-    getState: () => '',
-    annotate: (level, message, properties) => annotations.push({ level, message, properties }),
-    fail: (message, properties) => failures.push({ message, properties }),
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger: new MemoryLogger()
-  };
-  return { context, outputs, secrets, annotations, failures, summaries };
-}
 
 /** A project folder with an alembic.ini (the driver is scripted, so nothing else is read). */
 function project(): string {

@@ -1,14 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   ManualClock,
-  MemoryLogger,
   VerdictFailure,
   runAction,
-  type ActionContext,
-  type AnnotationProperties,
   type PreflightReport,
   type ReportFileAccess
 } from '@deploy-actions/core';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import {
   MemoryGitHub,
   checkRun,
@@ -27,37 +25,6 @@ const ENV = {
   GITHUB_ACTOR: 'octocat'
 };
 const TUESDAY = Date.parse('2026-03-03T15:00:00Z');
-
-/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const annotations: { level: string; message: string; properties?: AnnotationProperties }[] = [];
-  const failures: { message: string; properties?: AnnotationProperties }[] = [];
-  const summaries: string[] = [];
-  const logger = new MemoryLogger();
-  const context: ActionContext = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => {
-      expect(outputs).not.toHaveProperty(name);
-      outputs[name] = String(value);
-    },
-    setSecret: (value) => secrets.push(value),
-    saveState: () => {
-      throw new Error('preflight-validate keeps no state');
-    },
-    getState: () => '',
-    annotate: (level, message, properties) =>
-      annotations.push({ level, message, ...(properties ? { properties } : {}) }),
-    fail: (message, properties) => failures.push({ message, ...(properties ? { properties } : {}) }),
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger
-  };
-  return { context, outputs, secrets, annotations, failures, summaries, logger };
-}
 
 function files(contents: Record<string, string>): ReportFileAccess {
   return {

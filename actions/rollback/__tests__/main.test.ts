@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { MemoryLogger, VerdictFailure, readGitHubRunContext, type ActionContext } from '@deploy-actions/core';
+import { VerdictFailure, readGitHubRunContext } from '@deploy-actions/core';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import { readRollbackInputs } from '../src/inputs.ts';
 import { runWith, toHealthConfig, toRollbackConfig } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
@@ -16,33 +17,6 @@ const read = (given: Record<string, string>) =>
     (name) => runnerInputs({ 'github-token': '', ...given })[name] ?? '',
     () => {}
   );
-
-/** An ActionContext that keeps everything the action writes. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const summaries: string[] = [];
-  const annotations: string[] = [];
-  const logger = new MemoryLogger();
-  const context: ActionContext = {
-    getInput: (name) => runnerInputs({ 'github-token': '', ...inputs })[name] ?? '',
-    setOutput: (name, value) => {
-      outputs[name] = String(value);
-    },
-    setSecret: () => {},
-    saveState: () => {},
-    getState: () => '',
-    annotate: (level, message) => {
-      annotations.push(`${level}: ${message}`);
-    },
-    fail: () => {},
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger
-  };
-  return { context, outputs, summaries, annotations };
-}
 
 describe('rollback main', () => {
   it('maps inputs onto the sequence: router, redeploy, health, notification and the run link', () => {
@@ -82,12 +56,15 @@ describe('rollback main', () => {
   });
 
   it('writes every output and fails with the verdict when the target cannot be found', async () => {
-    const { context, outputs, summaries } = fakeContext({
-      environment: 'production',
-      reason: 'bad release',
-      'create-incident': 'false',
-      'redeploy-command': 'true'
-    });
+    const { context, outputs, summaries } = fakeContext(
+      runnerInputs({
+        'github-token': '',
+        environment: 'production',
+        reason: 'bad release',
+        'create-incident': 'false',
+        'redeploy-command': 'true'
+      })
+    );
     await expect(runWith(context, { env: ENV })).rejects.toBeInstanceOf(VerdictFailure);
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
     expect(outputs['rolled-back-to']).toBe('');
@@ -96,13 +73,16 @@ describe('rollback main', () => {
   });
 
   it('restores a given version without GitHub and succeeds, unverified', async () => {
-    const { context, outputs } = fakeContext({
-      environment: 'staging',
-      reason: 'manual',
-      version: '1.4.0',
-      'create-incident': 'false',
-      'redeploy-command': 'true'
-    });
+    const { context, outputs } = fakeContext(
+      runnerInputs({
+        'github-token': '',
+        environment: 'staging',
+        reason: 'manual',
+        version: '1.4.0',
+        'create-incident': 'false',
+        'redeploy-command': 'true'
+      })
+    );
     await runWith(context, { env: ENV });
     expect(outputs['rolled-back-to']).toBe('1.4.0');
     expect(outputs.healthy).toBe('');
@@ -110,18 +90,26 @@ describe('rollback main', () => {
   });
 
   it('warns about recovery inputs given without recovery-window, and still rolls back', async () => {
-    const { context, outputs, annotations } = fakeContext({
-      environment: 'staging',
-      reason: 'manual',
-      version: '1.4.0',
-      'create-incident': 'false',
-      'redeploy-command': 'true',
-      'prometheus-url': 'http://prometheus:9090'
-    });
+    const { context, outputs, annotations } = fakeContext(
+      runnerInputs({
+        'github-token': '',
+        environment: 'staging',
+        reason: 'manual',
+        version: '1.4.0',
+        'create-incident': 'false',
+        'redeploy-command': 'true',
+        'prometheus-url': 'http://prometheus:9090'
+      })
+    );
     await runWith(context, { env: ENV });
     expect(outputs['rolled-back-to']).toBe('1.4.0');
     expect(annotations).toEqual([
-      'warning: prometheus-url given without recovery-window: the error rate is not watched after the rollback'
+      {
+        level: 'warning',
+        message:
+          'prometheus-url given without recovery-window: the error rate is not watched after the rollback',
+        properties: { title: 'rollback inputs' }
+      }
     ]);
   });
 
