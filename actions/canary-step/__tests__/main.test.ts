@@ -2,17 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  CanaryState,
-  ManualClock,
-  VerdictFailure,
-  readUpstreamWeight,
-  type Exec,
-  type ExecResult,
-  type HttpClient,
-  type HttpRequest,
-  type HttpResponse
-} from '@deploy-actions/core';
+import { CanaryState } from '@deploy-actions/core/canary';
+import { ManualClock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { type Exec, type ExecResult } from '@deploy-actions/core/exec';
+import { type HttpClient, type HttpRequest, type HttpResponse } from '@deploy-actions/core/http';
+import { readUpstreamWeight } from '@deploy-actions/core/traffic';
 import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import { runWith } from '../src/main.ts';
 import { runPostWith } from '../src/post-main.ts';

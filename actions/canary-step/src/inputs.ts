@@ -7,20 +7,17 @@ import { z } from 'zod';
 import {
   HISTORY_HINT,
   STEPS_HINT,
-  checkMetricProviderInputs,
-  checkTrafficRouterInputs,
-  decimal,
-  duration,
-  integer,
-  metricProviderInputs,
-  metricProviderSecretInputs,
-  oneOf,
   parseHistory,
   parseSteps,
-  readInputs,
-  trafficRouterInputs,
   type CanaryHistory
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/canary';
+import { decimal, duration, integer, oneOf, readInputs } from '@deploy-actions/core/inputs';
+import {
+  checkMetricProviderInputs,
+  metricProviderInputs,
+  metricProviderSecretInputs
+} from '@deploy-actions/core/metrics';
+import { checkTrafficRouterInputs, trafficRouterInputs } from '@deploy-actions/core/traffic';
 
 const steps = z.string().transform((value, ctx): number[] => {
   const weights = parseSteps(value);

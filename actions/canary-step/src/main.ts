@@ -2,30 +2,23 @@
  * canary-step: read inputs, build the router and the metric provider, run the canary, write the
  * outputs and the summary. Every decision lives in the core library.
  */
+import { onTermination, runAction, type ActionContext } from '@deploy-actions/core/action';
 import {
   CanaryState,
-  VerdictFailure,
   buildCanaryReport,
-  createExec,
-  createHttpClient,
-  createMetricProvider,
-  createTrafficRouter,
-  onTermination,
   planWeights,
   recordWeightChanges,
   renderCanarySummary,
-  runAction,
   runCanary,
-  systemClock,
-  toMetricProviderSpec,
-  toTrafficRouterSpec,
-  type ActionContext,
   type CanaryConfig,
-  type CanaryReport,
-  type Clock,
-  type Exec,
-  type HttpClient
-} from '@deploy-actions/core';
+  type CanaryReport
+} from '@deploy-actions/core/canary';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { createExec, type Exec } from '@deploy-actions/core/exec';
+import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
+import { createMetricProvider, toMetricProviderSpec } from '@deploy-actions/core/metrics';
+import { createTrafficRouter, toTrafficRouterSpec } from '@deploy-actions/core/traffic';
 import { readCanaryStepInputs, type CanaryStepInputs } from './inputs.ts';
 
 /** Maps validated inputs onto the step's configuration. */

@@ -4,16 +4,10 @@
  * then put all traffic back on stable through the router main saved. The decision is core's
  * planPostStep.
  */
-import {
-  createExec,
-  createTrafficRouter,
-  renderCanaryPostSummary,
-  runAction,
-  runCanaryPost,
-  stopProcessGroups,
-  type ActionContext,
-  type Exec
-} from '@deploy-actions/core';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { renderCanaryPostSummary, runCanaryPost } from '@deploy-actions/core/canary';
+import { createExec, stopProcessGroups, type Exec } from '@deploy-actions/core/exec';
+import { createTrafficRouter } from '@deploy-actions/core/traffic';
 
 export async function runPostWith(context: ActionContext, deps: { exec?: Exec } = {}): Promise<void> {
   const exec = deps.exec ?? createExec();

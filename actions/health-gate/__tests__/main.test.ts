@@ -1,16 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
+import { runAction } from '@deploy-actions/core/action';
+import { ManualClock } from '@deploy-actions/core/clock';
+import { ConfigurationError, VerdictFailure } from '@deploy-actions/core/errors';
 import {
-  ConfigurationError,
-  ManualClock,
-  VerdictFailure,
-  runAction,
   type CreateGitHubDeploymentInput,
   type CreateGitHubDeploymentStatusInput,
   type GitHubClient,
   type GitHubDeployment,
-  type GitHubDeploymentStatus,
-  type HealthGateReport
-} from '@deploy-actions/core';
+  type GitHubDeploymentStatus
+} from '@deploy-actions/core/github';
+import { type HealthGateReport } from '@deploy-actions/core/health';
 import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import {
   ScriptedHttp,

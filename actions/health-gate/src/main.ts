@@ -2,32 +2,32 @@
  * health-gate: read inputs, build the dependencies, run the gate, write outputs and the summary.
  * Every decision lives in the core library.
  */
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
 import {
   ConfigurationError,
   VerdictFailure,
+  errorMessage,
+  type InputProblem
+} from '@deploy-actions/core/errors';
+import {
   buildDeployRecord,
   createGitHubClient,
-  createHttpClient,
-  errorMessage,
   readGitHubRunContext,
-  renderDeployRecordSummary,
-  renderHealthGateSummary,
-  runAction,
-  runHealthGate,
-  systemClock,
   writeDeployRecord,
-  type ActionContext,
-  type Clock,
   type DeployRecord,
   type GitHubClient,
-  type GitHubRunContext,
+  type GitHubRunContext
+} from '@deploy-actions/core/github';
+import {
+  runHealthGate,
   type HealthGateConfig,
   type HealthGateReport,
-  type HttpClient,
-  type InputProblem,
-  type Logger,
   type WatchSettings
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/health';
+import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
+import { type Logger } from '@deploy-actions/core/logger';
+import { renderDeployRecordSummary, renderHealthGateSummary } from '@deploy-actions/core/summary';
 import { readHealthGateInputs, type HealthGateInputs } from './inputs.ts';
 
 /** Maps validated inputs onto the gate's configuration. */

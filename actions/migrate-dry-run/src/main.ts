@@ -6,27 +6,23 @@
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { existingDirectory, existingFile, inputError } from '@deploy-actions/core/inputs';
 import {
   AlembicClient,
   PythonDriverTransport,
-  VerdictFailure,
-  existingDirectory,
-  existingFile,
-  inputError,
-  loadPgParser,
   migrateAnnotations,
   migrateFindingsOutput,
   parseAllowFile,
   renderMigrateSummary,
-  runAction,
   runMigrateDryRun,
-  systemClock,
-  type ActionContext,
-  type Clock,
   type DriverTransport,
   type MigrateDryRunConfig,
   type MigrateDryRunResult
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/migrate';
+import { loadPgParser } from '@deploy-actions/core/sql';
 import { matchSqlFiles, openSqlFile, readChunks, readTextFile } from './files.ts';
 import { readMigrateDryRunInputs, type MigrateDryRunInputs } from './inputs.ts';
 import { checkParserWasm, readAlembicDriverSource } from '@deploy-actions/core/migrate-assets';

@@ -11,7 +11,7 @@
  * detail), far below the limit. The flags must be on the command line (V8 freezes its flags once
  * started), and the runner starts actions as `node index.js`.
  */
-import { runWithOwnOutput } from '@deploy-actions/core';
+import { runWithOwnOutput } from '@deploy-actions/core/exec';
 
 export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2', '--max-old-space-size=512'];
 

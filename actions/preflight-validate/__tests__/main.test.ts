@@ -1,11 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  ManualClock,
-  VerdictFailure,
-  runAction,
-  type PreflightReport,
-  type ReportFileAccess
-} from '@deploy-actions/core';
+import { runAction } from '@deploy-actions/core/action';
+import { ManualClock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { type PreflightReport, type ReportFileAccess } from '@deploy-actions/core/preflight';
 import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import {
   MemoryGitHub,

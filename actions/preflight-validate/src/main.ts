@@ -4,39 +4,36 @@
  * and the summary. Every decision lives in the core library.
  */
 import path from 'node:path';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { ConfigurationError, VerdictFailure, type InputProblem } from '@deploy-actions/core/errors';
 import {
-  ConfigurationError,
+  createGitHubClient,
+  readGitHubRunContext,
+  type GitHubClient,
+  type GitHubRunContext
+} from '@deploy-actions/core/github';
+import { describeRoots, globOutsideRoots, isInsideRoots, readableRoots } from '@deploy-actions/core/inputs';
+import {
   PREFLIGHT_API_CHECKS,
   ReportFormatError,
-  UnknownHolidayCalendarError,
-  VerdictFailure,
-  createGitHubClient,
   createReportFileAccess,
-  describeRoots,
-  globOutsideRoots,
-  isInsideRoots,
-  loadHolidayCalendar,
   parseIgnoreFile,
-  readableRoots,
-  readGitHubRunContext,
   renderPreflightSummary,
-  runAction,
   runPreflight,
   selectChecks,
-  systemClock,
-  zonedTimeToInstant,
-  type ActionContext,
-  type Clock,
-  type GitHubClient,
-  type GitHubRunContext,
-  type HolidayCalendar,
   type IgnoreEntry,
-  type InputProblem,
   type PreflightConfig,
   type PreflightReport,
   type ReportFileAccess,
   type SecurityDetails
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/preflight';
+import {
+  UnknownHolidayCalendarError,
+  loadHolidayCalendar,
+  zonedTimeToInstant,
+  type HolidayCalendar
+} from '@deploy-actions/core/window';
 import { readPreflightInputs, type PreflightInputs } from './inputs.ts';
 
 export interface PreflightDependencies {

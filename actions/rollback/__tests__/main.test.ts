@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { VerdictFailure, readGitHubRunContext } from '@deploy-actions/core';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { readGitHubRunContext } from '@deploy-actions/core/github';
 import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import { readRollbackInputs } from '../src/inputs.ts';
 import { runWith, toHealthConfig, toRollbackConfig } from '../src/main.ts';

@@ -5,43 +5,35 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { ConfigurationError, VerdictFailure, errorMessage } from '@deploy-actions/core/errors';
+import { createExec, type Exec } from '@deploy-actions/core/exec';
 import {
-  AlembicClient,
-  ConfigurationError,
   GitHubBudget,
-  PythonDriverTransport,
-  ROLLBACK_GITHUB_BUDGET_MS,
-  VerdictFailure,
-  createExec,
   createGitHubClient,
-  createHttpClient,
-  downgradeDatabase,
-  errorMessage,
-  existingDirectory,
-  existingFile,
-  loadPgParser,
   readGitHubRunContext,
-  renderRollbackSummary,
-  runAction,
+  type GitHubClient,
+  type GitHubRunContext
+} from '@deploy-actions/core/github';
+import { type HealthGateConfig } from '@deploy-actions/core/health';
+import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
+import { existingDirectory, existingFile } from '@deploy-actions/core/inputs';
+import { type Logger } from '@deploy-actions/core/logger';
+import { toMetricProviderSpec, type MetricProvider } from '@deploy-actions/core/metrics';
+import { AlembicClient, PythonDriverTransport, type DriverTransport } from '@deploy-actions/core/migrate';
+import {
+  ROLLBACK_GITHUB_BUDGET_MS,
+  downgradeDatabase,
   runRollback,
-  systemClock,
-  toMetricProviderSpec,
-  toTrafficRouterSpec,
-  type ActionContext,
-  type Clock,
   type DowngradeConfig,
   type DowngradeReport,
-  type DriverTransport,
-  type Exec,
-  type GitHubClient,
-  type GitHubRunContext,
-  type HealthGateConfig,
-  type HttpClient,
-  type Logger,
-  type MetricProvider,
   type RollbackConfig,
   type RollbackReport
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/rollback';
+import { loadPgParser } from '@deploy-actions/core/sql';
+import { renderRollbackSummary } from '@deploy-actions/core/summary';
+import { toTrafficRouterSpec } from '@deploy-actions/core/traffic';
 import { checkParserWasm, readAlembicDriverSource } from '@deploy-actions/core/migrate-assets';
 import { RECOVERY_ONLY_INPUTS, readRollbackInputs, type RollbackInputs } from './inputs.ts';
 

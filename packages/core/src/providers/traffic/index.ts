@@ -1,11 +1,31 @@
-// Re-exports of the traffic routers, and of the exec adapter they run commands with (core's
+// Re-exports of the traffic routers (core's
 // index.ts re-exports this folder).
-export * from './router.ts';
-export * from './spec.ts';
-export * from './nginx.ts';
-export * from './command.ts';
-export * from './factory.ts';
-export * from './inputs.ts';
-export * from '../../exec/exec.ts';
-export * from '../../exec/command-line.ts';
-export * from '../../exec/run-own-output.ts';
+export { type TrafficRouter, TrafficRouterError } from './router.ts';
+export {
+  type CommandRouterSpec,
+  commandRouterSpecSchema,
+  type NginxRouterSpec,
+  nginxRouterSpecSchema,
+  type TrafficRouterSpec,
+  trafficRouterSpecSchema
+} from './spec.ts';
+export {
+  createNginxRouter,
+  definesUpstream,
+  type NginxRouterDeps,
+  readUpstreamWeight,
+  renderUpstream
+} from './nginx.ts';
+export { commandForWeight, type CommandRouterDeps, createCommandRouter } from './command.ts';
+export { createTrafficRouter, type TrafficRouterDeps } from './factory.ts';
+export {
+  checkTrafficRouterInputs,
+  commandLineArgs,
+  ROUTER_TYPES,
+  serverAddress,
+  toTrafficRouterSpec,
+  trafficRouterInputs,
+  type TrafficRouterInputs,
+  upstreamFilePath,
+  upstreamName
+} from './inputs.ts';
