@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigurationError, toTrafficRouterSpec, trafficRouterSpecSchema } from '@deploy-actions/core';
+import { ConfigurationError } from '@deploy-actions/core/errors';
+import { toTrafficRouterSpec, trafficRouterSpecSchema } from '@deploy-actions/core/traffic';
 import { canaryStepSchema, readCanaryStepInputs, type CanaryStepInputs } from '../src/inputs.ts';
 import { toCanaryConfig } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';

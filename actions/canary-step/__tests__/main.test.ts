@@ -2,51 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  CanaryState,
-  ManualClock,
-  MemoryLogger,
-  VerdictFailure,
-  readUpstreamWeight,
-  type ActionContext,
-  type Exec,
-  type ExecResult,
-  type HttpClient,
-  type HttpRequest,
-  type HttpResponse
-} from '@deploy-actions/core';
-import { run } from '../src/main.ts';
-import { runPost } from '../src/post-main.ts';
-
-/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
-function fakeContext(inputs: Record<string, string>, state: Record<string, string> = {}) {
-  const outputs: Record<string, string> = {};
-  const saved: Record<string, string> = {};
-  const secrets: string[] = [];
-  const annotations: { level: string; message: string }[] = [];
-  const failures: string[] = [];
-  const summaries: string[] = [];
-  const logger = new MemoryLogger();
-  const context: ActionContext = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => {
-      outputs[name] = String(value);
-    },
-    setSecret: (value) => secrets.push(value),
-    saveState: (name, value) => {
-      saved[name] = value;
-    },
-    getState: (name) => state[name] ?? '',
-    annotate: (level, message) => annotations.push({ level, message }),
-    fail: (message) => failures.push(message),
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger
-  };
-  return { context, outputs, saved, secrets, annotations, failures, summaries, logger };
-}
+import { CanaryState } from '@deploy-actions/core/canary';
+import { ManualClock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { type Exec, type ExecResult } from '@deploy-actions/core/exec';
+import { type HttpClient, type HttpRequest, type HttpResponse } from '@deploy-actions/core/http';
+import { readUpstreamWeight } from '@deploy-actions/core/traffic';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
+import { runWith } from '../src/main.ts';
+import { runPostWith } from '../src/post-main.ts';
 
 /** nginx stand-in: every command succeeds and is recorded. */
 class RecordingExec implements Exec {
@@ -85,8 +49,8 @@ function setup(extra: Record<string, string> = {}, http: HttpClient = new Tracks
     ...extra
   };
   const exec = new RecordingExec();
-  const fake = fakeContext(inputs);
-  const go = () => run(fake.context, { http, exec, clock: new ManualClock(), runId: '9876' });
+  const fake = fakeContext(inputs, { state: {} });
+  const go = () => runWith(fake.context, { http, exec, clock: new ManualClock(), runId: '9876' });
   return { ...fake, exec, file, go, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -169,8 +133,11 @@ describe('canary-step post', () => {
         timeoutMs: 5000
       };
       const exec = new RecordingExec();
-      const t = fakeContext({}, { router: JSON.stringify(spec), weight: '10', 'requested-weight': '10' });
-      await runPost(t.context, { exec });
+      const t = fakeContext(
+        {},
+        { state: { router: JSON.stringify(spec), weight: '10', 'requested-weight': '10' } }
+      );
+      await runPostWith(t.context, { exec });
       expect(readUpstreamWeight(readFileSync(file, 'utf8'))).toBe(0);
       expect(t.annotations[0]?.message).toMatch(/did not finish .* canary weight reset to 0/);
       expect(t.summaries[0]).toContain('canary-step post: traffic reset');
@@ -181,8 +148,8 @@ describe('canary-step post', () => {
   });
 
   it('does nothing, silently, when main finished', async () => {
-    const t = fakeContext({}, { router: '{}', weight: '10', finished: 'true' });
-    await runPost(t.context, { exec: new RecordingExec() });
+    const t = fakeContext({}, { state: { router: '{}', weight: '10', finished: 'true' } });
+    await runPostWith(t.context, { exec: new RecordingExec() });
     expect(t.summaries).toEqual([]);
     expect(t.annotations).toEqual([]);
   });

@@ -4,27 +4,22 @@
  * here equal action.yml's (a test checks), so local runs behave as on GitHub.
  */
 import { z } from 'zod';
+import { headerLines, headerSecretValues, httpUrl } from '@deploy-actions/core/inputs';
+import { urlCredentials } from '@deploy-actions/core/redact';
 import {
   HISTORY_HINT,
   STEPS_HINT,
-  checkMetricProviderInputs,
-  checkTrafficRouterInputs,
-  decimal,
-  duration,
-  headerLines,
-  headerSecretValues,
-  httpUrl,
-  integer,
-  metricProviderInputs,
-  metricProviderSecretInputs,
-  oneOf,
   parseHistory,
   parseSteps,
-  readInputs,
-  trafficRouterInputs,
-  urlCredentials,
   type CanaryHistory
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/canary';
+import { decimal, duration, integer, oneOf, readInputs } from '@deploy-actions/core/inputs';
+import {
+  checkMetricProviderInputs,
+  metricProviderInputs,
+  metricProviderSecretInputs
+} from '@deploy-actions/core/metrics';
+import { checkTrafficRouterInputs, trafficRouterInputs } from '@deploy-actions/core/traffic';
 
 const steps = z.string().transform((value, ctx): number[] => {
   const weights = parseSteps(value);

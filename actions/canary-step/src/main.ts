@@ -2,30 +2,24 @@
  * canary-step: read inputs, build the router and the metric provider, run the canary, write the
  * outputs and the summary. Every decision lives in the core library.
  */
+import { onTermination, runAction, type ActionContext } from '@deploy-actions/core/action';
 import {
   CanaryState,
-  VerdictFailure,
   buildCanaryReport,
   createCanaryHealthCheck,
-  createExec,
-  createHttpClient,
-  createMetricProvider,
-  createTrafficRouter,
-  onTermination,
   planWeights,
   recordWeightChanges,
   renderCanarySummary,
   runCanary,
-  systemClock,
-  toMetricProviderSpec,
-  toTrafficRouterSpec,
-  type ActionContext,
   type CanaryConfig,
-  type CanaryReport,
-  type Clock,
-  type Exec,
-  type HttpClient
-} from '@deploy-actions/core';
+  type CanaryReport
+} from '@deploy-actions/core/canary';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { createExec, type Exec } from '@deploy-actions/core/exec';
+import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
+import { createMetricProvider, toMetricProviderSpec } from '@deploy-actions/core/metrics';
+import { createTrafficRouter, toTrafficRouterSpec } from '@deploy-actions/core/traffic';
 import { readCanaryStepInputs, type CanaryStepInputs } from './inputs.ts';
 
 /** Limit of one canary-health-url request. */
@@ -74,7 +68,7 @@ export interface CanaryStepDependencies {
   runId?: string;
 }
 
-export async function run(context: ActionContext, deps: CanaryStepDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: CanaryStepDependencies = {}): Promise<void> {
   const inputs = readCanaryStepInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -141,4 +135,12 @@ export async function run(context: ActionContext, deps: CanaryStepDependencies =
   if (report.decision !== 'promote' && !(onlyReset && result.traffic.ok)) {
     throw new VerdictFailure(`${report.decision}: ${report.reason}. ${result.traffic.description}`);
   }
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('canary-step', (context) => runWith(context));
 }

@@ -4,17 +4,12 @@
  * then put all traffic back on stable through the router main saved. The decision is core's
  * planPostStep.
  */
-import {
-  createExec,
-  createTrafficRouter,
-  renderCanaryPostSummary,
-  runCanaryPost,
-  stopProcessGroups,
-  type ActionContext,
-  type Exec
-} from '@deploy-actions/core';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { renderCanaryPostSummary, runCanaryPost } from '@deploy-actions/core/canary';
+import { createExec, stopProcessGroups, type Exec } from '@deploy-actions/core/exec';
+import { createTrafficRouter } from '@deploy-actions/core/traffic';
 
-export async function runPost(context: ActionContext, deps: { exec?: Exec } = {}): Promise<void> {
+export async function runPostWith(context: ActionContext, deps: { exec?: Exec } = {}): Promise<void> {
   const exec = deps.exec ?? createExec();
   const result = await runCanaryPost((name) => context.getState(name), {
     createRouter: (spec) => createTrafficRouter(spec, { exec, logger: context.logger }),
@@ -35,4 +30,12 @@ export async function runPost(context: ActionContext, deps: { exec?: Exec } = {}
       }
     );
   }
+}
+
+/**
+ * The post entry, with no arguments as `@github/local-action` calls it (`--post src/post-main.ts`).
+ * Tests call runPostWith with their own context and exec.
+ */
+export async function run(): Promise<void> {
+  await runAction('canary-step post', (context) => runPostWith(context));
 }

@@ -1,61 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
+import { runAction } from '@deploy-actions/core/action';
+import { ManualClock } from '@deploy-actions/core/clock';
+import { ConfigurationError, VerdictFailure } from '@deploy-actions/core/errors';
 import {
-  ConfigurationError,
-  ManualClock,
-  MemoryLogger,
-  VerdictFailure,
-  runAction,
-  type ActionContext,
-  type AnnotationProperties,
   type CreateGitHubDeploymentInput,
   type CreateGitHubDeploymentStatusInput,
   type GitHubClient,
   type GitHubDeployment,
-  type GitHubDeploymentStatus,
-  type HealthGateReport
-} from '@deploy-actions/core';
+  type GitHubDeploymentStatus
+} from '@deploy-actions/core/github';
+import { type HealthGateReport } from '@deploy-actions/core/health';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import {
   ScriptedHttp,
   type Reply,
   type Script
 } from '../../../packages/core/__tests__/fakes/scripted-http.ts';
 import { readHealthGateInputs } from '../src/inputs.ts';
-import { run, toDeployRecordPlan } from '../src/main.ts';
+import { runWith, toDeployRecordPlan } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const PASSWORD = 'hunter2-pass';
 const TOKEN = 'tok-123456';
-
-/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const annotations: { level: string; message: string; properties?: AnnotationProperties }[] = [];
-  const failures: { message: string; properties?: AnnotationProperties }[] = [];
-  const summaries: string[] = [];
-  const logger = new MemoryLogger();
-  const context: ActionContext = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => {
-      expect(outputs).not.toHaveProperty(name);
-      outputs[name] = String(value);
-    },
-    setSecret: (value) => secrets.push(value),
-    saveState: () => {
-      throw new Error('health-gate keeps no state');
-    },
-    getState: () => '',
-    annotate: (level, message, properties) => annotations.push({ level, message, properties }),
-    fail: (message, properties) => failures.push({ message, properties }),
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger
-  };
-  return { context, outputs, secrets, annotations, failures, summaries, logger };
-}
 
 const healthBody = { status: 'ok', version: '1.4.0', git_sha: SHA, uptime_seconds: 30 };
 const redisDown: Reply = {
@@ -105,7 +72,7 @@ describe('run', () => {
   it('sets every output of the contract for a healthy service', async () => {
     const { http, clock } = setup(service());
     const fake = fakeContext(runnerInputs(workflowInputs));
-    await run(fake.context, { http, clock });
+    await runWith(fake.context, { http, clock });
 
     expect(Object.keys(fake.outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
     const { report, ...plain } = fake.outputs;
@@ -141,7 +108,7 @@ describe('run', () => {
   it('masks the URL credentials and header values, sends them, and never writes them out', async () => {
     const { http, clock } = setup(service());
     const fake = fakeContext(runnerInputs(workflowInputs));
-    await run(fake.context, { http, clock });
+    await runWith(fake.context, { http, clock });
 
     expect(fake.secrets).toEqual([PASSWORD, `Bearer ${TOKEN}`, 'acme', '${{ github.token }}']);
     expect(http.requests[0]!.url).toBe(`https://deploy:${PASSWORD}@staging-api.example.com/health`);
@@ -163,7 +130,7 @@ describe('run', () => {
         retries: '2'
       })
     );
-    const error = await run(fake.context, { http, clock }).catch((e: unknown) => e);
+    const error = await runWith(fake.context, { http, clock }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(VerdictFailure);
     const report = JSON.parse(fake.outputs.report!) as HealthGateReport;
@@ -191,7 +158,7 @@ describe('run', () => {
   it('leaves readiness out when ready-path is empty (a local run without action.yml defaults)', async () => {
     const { http, clock } = setup(service({ ready: redisDown }));
     const fake = fakeContext({ url: 'https://staging-api.example.com', interval: '1s' });
-    await run(fake.context, { http, clock });
+    await runWith(fake.context, { http, clock });
     expect(fake.outputs.healthy).toBe('true');
     expect(http.to('/ready')).toEqual([]);
     expect(http.to('/health')).toHaveLength(2);
@@ -206,7 +173,7 @@ describe('run', () => {
       'health-path': '/healthz',
       'latency-samples': '5'
     });
-    await run(fake.context, { http, clock });
+    await runWith(fake.context, { http, clock });
     expect(http.to('/healthz')).toHaveLength(2 + 5);
     expect(fake.outputs['p99-ms']).toBe('15');
   });
@@ -223,7 +190,7 @@ describe('run', () => {
         'watch-paths': '/api/items, /health'
       })
     );
-    await run(fake.context, { http, clock });
+    await runWith(fake.context, { http, clock });
     expect(fake.outputs).toMatchObject({
       healthy: 'true',
       'watch-error-rate': '0',
@@ -255,7 +222,7 @@ describe('run', () => {
       watch: '2s',
       'watch-interval': '1s'
     });
-    await run(fake.context, { http, clock });
+    await runWith(fake.context, { http, clock });
     expect(fake.outputs['watch-requests']).toBe('10');
     expect(http.to('/api/items')).toHaveLength(10);
   });
@@ -270,7 +237,7 @@ describe("runAction('health-gate', run)", () => {
       retries: '0',
       headers: 'Authorization Bearer secret-tok'
     });
-    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+    await runAction('health-gate', (context) => runWith(context, { http, clock }), fake.context);
 
     expect(fake.failures.map((f) => f.properties?.title)).toEqual([
       'health-gate: invalid input `url`',
@@ -302,7 +269,7 @@ describe("runAction('health-gate', run)", () => {
   it('fails the step once, with the verdict, when the service is unhealthy', async () => {
     const { http, clock } = setup(service({ ready: redisDown }));
     const fake = fakeContext(runnerInputs({ url: 'https://staging-api.example.com', 'start-period': '0' }));
-    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+    await runAction('health-gate', (context) => runWith(context, { http, clock }), fake.context);
     const report = JSON.parse(fake.outputs.report!) as HealthGateReport;
     expect(fake.failures).toEqual([{ message: report.verdict, properties: { title: 'health-gate' } }]);
     expect(fake.outputs.healthy).toBe('false');
@@ -311,7 +278,7 @@ describe("runAction('health-gate', run)", () => {
   it('does not fail the step when the service is healthy', async () => {
     const { http, clock } = setup(service());
     const fake = fakeContext(runnerInputs({ url: 'https://staging-api.example.com' }));
-    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+    await runAction('health-gate', (context) => runWith(context, { http, clock }), fake.context);
     expect(fake.failures).toEqual([]);
     expect(fake.outputs.healthy).toBe('true');
   });
@@ -320,7 +287,7 @@ describe("runAction('health-gate', run)", () => {
     const { http, clock } = setup(service());
     const fake = fakeContext(runnerInputs({ url: 'https://staging-api.example.com' }));
     fake.context.writeSummary = () => Promise.reject(new TypeError('summary file is read-only'));
-    await runAction('health-gate', (context) => run(context, { http, clock }), fake.context);
+    await runAction('health-gate', (context) => runWith(context, { http, clock }), fake.context);
     expect(fake.failures).toEqual([
       {
         message: 'health-gate stopped on an unexpected error: summary file is read-only',
@@ -370,7 +337,7 @@ describe('the deploy record', () => {
     const { http, clock } = setup(service());
     const github = new RecordingGitHub();
     const fake = fakeContext(runnerInputs(recordInputs));
-    await run(fake.context, { http, clock, github: github as unknown as GitHubClient, env: RUN_ENV });
+    await runWith(fake.context, { http, clock, github: github as unknown as GitHubClient, env: RUN_ENV });
     expect(github.deployments).toEqual([
       {
         ref: SHA,
@@ -410,7 +377,7 @@ describe('the deploy record', () => {
     const { http, clock } = setup(service({ ready: redisDown }));
     const github = new RecordingGitHub();
     const fake = fakeContext(runnerInputs({ ...recordInputs, retries: '2' }));
-    const error = await run(fake.context, {
+    const error = await runWith(fake.context, {
       http,
       clock,
       github: github as unknown as GitHubClient,
@@ -427,7 +394,7 @@ describe('the deploy record', () => {
     async (failOn) => {
       const { http, clock } = setup(service());
       const fake = fakeContext(runnerInputs(recordInputs));
-      const error = await run(fake.context, {
+      const error = await runWith(fake.context, {
         http,
         clock,
         github: new RecordingGitHub(failOn) as unknown as GitHubClient,
@@ -451,7 +418,7 @@ describe('the deploy record', () => {
   ])('refuses %j with %j before any probe, naming %s', async (given, env, input) => {
     const { http, clock } = setup(service());
     const fake = fakeContext(runnerInputs({ ...recordInputs, ...given }));
-    const error = await run(fake.context, {
+    const error = await runWith(fake.context, {
       http,
       clock,
       github: new RecordingGitHub() as unknown as GitHubClient,

@@ -3,8 +3,14 @@
  * Defaults here equal action.yml's (a test checks), so local runs behave as on GitHub.
  */
 import { z } from 'zod';
+import { IMAGE_REFERENCE_HINT, isAlembicRevision, parseImageLines } from '@deploy-actions/core/github';
 import {
   MIN_ANSWERED_PER_WINDOW,
+  parseSmokeLine,
+  SMOKE_HINT,
+  type SmokeCheck
+} from '@deploy-actions/core/health';
+import {
   decimal,
   duration,
   formatDuration,
@@ -12,18 +18,12 @@ import {
   headerSecretValues,
   httpUrl,
   integer,
-  parseSmokeLine,
-  IMAGE_REFERENCE_HINT,
-  isAlembicRevision,
-  parseImageLines,
   readInputs,
   splitLines,
   splitList,
-  SMOKE_HINT,
-  urlCredentials,
-  urlPath,
-  type SmokeCheck
-} from '@deploy-actions/core';
+  urlPath
+} from '@deploy-actions/core/inputs';
+import { urlCredentials } from '@deploy-actions/core/redact';
 
 const smokeChecks = z.string().transform((value, ctx): SmokeCheck[] => {
   const checks: SmokeCheck[] = [];

@@ -2,31 +2,32 @@
  * health-gate: read inputs, build the dependencies, run the gate, write outputs and the summary.
  * Every decision lives in the core library.
  */
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
 import {
   ConfigurationError,
   VerdictFailure,
+  errorMessage,
+  type InputProblem
+} from '@deploy-actions/core/errors';
+import {
   buildDeployRecord,
   createGitHubClient,
-  createHttpClient,
-  errorMessage,
   readGitHubRunContext,
-  renderDeployRecordSummary,
-  renderHealthGateSummary,
-  runHealthGate,
-  systemClock,
   writeDeployRecord,
-  type ActionContext,
-  type Clock,
   type DeployRecord,
   type GitHubClient,
-  type GitHubRunContext,
+  type GitHubRunContext
+} from '@deploy-actions/core/github';
+import {
+  runHealthGate,
   type HealthGateConfig,
   type HealthGateReport,
-  type HttpClient,
-  type InputProblem,
-  type Logger,
   type WatchSettings
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/health';
+import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
+import { type Logger } from '@deploy-actions/core/logger';
+import { renderDeployRecordSummary, renderHealthGateSummary } from '@deploy-actions/core/summary';
 import { readHealthGateInputs, type HealthGateInputs } from './inputs.ts';
 
 /** Maps validated inputs onto the gate's configuration. */
@@ -226,7 +227,7 @@ export interface HealthGateDependencies {
   env?: Record<string, string | undefined>;
 }
 
-export async function run(context: ActionContext, deps: HealthGateDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: HealthGateDependencies = {}): Promise<void> {
   const inputs = readHealthGateInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -260,4 +261,12 @@ export async function run(context: ActionContext, deps: HealthGateDependencies =
     throw new VerdictFailure(
       `the service is healthy, but the deploy record was not written to GitHub (${recorded.error}): a rollback of ${recordPlan.environment} would not find ${recordPlan.record.version}; re-run this job, or give the rollback version: ${recordPlan.record.version}`
     );
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('health-gate', (context) => runWith(context));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigurationError, databaseUrlSecrets } from '@deploy-actions/core';
+import { ConfigurationError } from '@deploy-actions/core/errors';
+import { databaseUrlSecrets } from '@deploy-actions/core/inputs';
 import { migrateDryRunSchema, readMigrateDryRunInputs, type MigrateDryRunInputs } from '../src/inputs.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 

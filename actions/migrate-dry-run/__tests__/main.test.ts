@@ -6,48 +6,15 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  ManualClock,
-  MemoryLogger,
-  runAction,
-  type ActionContext,
-  type AnnotationProperties,
-  type DriverOutput,
-  type DriverTransport
-} from '@deploy-actions/core';
-import { run } from '../src/main.ts';
+import { runAction } from '@deploy-actions/core/action';
+import { ManualClock } from '@deploy-actions/core/clock';
+import { type DriverOutput, type DriverTransport } from '@deploy-actions/core/migrate';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
+import { runWith } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'migrate-dry-run-main-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const annotations: { level: string; message: string; properties?: AnnotationProperties }[] = [];
-  const failures: { message: string; properties?: AnnotationProperties }[] = [];
-  const summaries: string[] = [];
-  const context: ActionContext = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => {
-      outputs[name] = String(value);
-    },
-    setSecret: (value) => secrets.push(value),
-    saveState: () => {
-      throw new Error('migrate-dry-run keeps no state');
-    },
-    getState: () => '',
-    annotate: (level, message, properties) => annotations.push({ level, message, properties }),
-    fail: (message, properties) => failures.push({ message, properties }),
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger: new MemoryLogger()
-  };
-  return { context, outputs, secrets, annotations, failures, summaries };
-}
 
 /** A project folder with an alembic.ini (the driver is scripted, so nothing else is read). */
 function project(): string {
@@ -78,7 +45,7 @@ describe('run', () => {
     const fake = fakeContext(
       runnerInputs({ 'working-directory': dir, 'sql-files': 'migrations/*.sql', 'fail-on': 'never' })
     );
-    await run(fake.context, {
+    await runWith(fake.context, {
       env: { GITHUB_WORKSPACE: root, RUNNER_TEMP: root },
       cwd: root,
       clock: new ManualClock()
@@ -111,7 +78,7 @@ describe('run', () => {
     const fake = fakeContext(runnerInputs({ 'working-directory': dir, 'sql-files': '*.sql' }));
     await runAction(
       'migrate-dry-run',
-      (context) => run(context, { env: { GITHUB_WORKSPACE: dir, RUNNER_TEMP: root }, cwd: root }),
+      (context) => runWith(context, { env: { GITHUB_WORKSPACE: dir, RUNNER_TEMP: root }, cwd: root }),
       fake.context
     );
     expect(fake.failures).toEqual([
@@ -129,7 +96,7 @@ describe('run', () => {
     const fake = fakeContext(runnerInputs({ 'working-directory': root }));
     await runAction(
       'migrate-dry-run',
-      (context) => run(context, { transport: driver, env: {}, cwd: root }),
+      (context) => runWith(context, { transport: driver, env: {}, cwd: root }),
       fake.context
     );
     expect(fake.failures[0]!.properties!.title).toBe('migrate-dry-run: invalid input `alembic-config`');
@@ -147,7 +114,7 @@ describe('run', () => {
     writeFileSync(path.join(dir, '001.sql'), 'SELECT 1;\n');
     writeFileSync(path.join(dir, 'allow.yml'), '- revision: 001.sql\n  rule: no-such-rule\n  reason: x\n');
     const fake = fakeContext(runnerInputs({ 'working-directory': dir, ...inputs }));
-    await runAction('migrate-dry-run', (context) => run(context, { env: {}, cwd: dir }), fake.context);
+    await runAction('migrate-dry-run', (context) => runWith(context, { env: {}, cwd: dir }), fake.context);
     expect(fake.failures.map((failure) => failure.properties?.title)).toEqual([
       `migrate-dry-run: invalid input \`${input}\``
     ]);
@@ -164,7 +131,7 @@ describe('run', () => {
     });
     const url = 'postgresql://deploy:pw-s3cret@127.0.0.1/scratch';
     const fake = fakeContext(runnerInputs({ 'working-directory': dir, 'database-url': url }));
-    await run(fake.context, { transport: driver, env: { RUNNER_TEMP: root }, cwd: root });
+    await runWith(fake.context, { transport: driver, env: { RUNNER_TEMP: root }, cwd: root });
     expect(fake.secrets).toEqual([url, 'pw-s3cret']);
     expect(driver.commands).toEqual(['probe', 'ping', 'current', 'plan']);
     expect(fake.outputs.roundtrip).toBe('skipped');

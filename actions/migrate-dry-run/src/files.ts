@@ -3,7 +3,8 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
-import { existingFile, inputError, type SqlFileSink } from '@deploy-actions/core';
+import { existingFile, inputError } from '@deploy-actions/core/inputs';
+import { type SqlFileSink } from '@deploy-actions/core/migrate';
 
 /**
  * The files the globs match under `directory`, in name order (the order numbered migrations run

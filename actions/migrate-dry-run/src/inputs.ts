@@ -4,16 +4,15 @@
  */
 import { z } from 'zod';
 import {
-  MIGRATION_RULES,
   databaseUrlSecrets,
   duration,
-  isMigrationRuleId,
   oneOf,
   postgresUrl,
   readInputs,
-  splitList,
-  type MigrateFailOn
-} from '@deploy-actions/core';
+  splitList
+} from '@deploy-actions/core/inputs';
+import { type MigrateFailOn } from '@deploy-actions/core/migrate';
+import { MIGRATION_RULES, isMigrationRuleId } from '@deploy-actions/core/sql';
 
 /** A path or command: one line, no NUL. */
 const pathLike = (what: string) =>

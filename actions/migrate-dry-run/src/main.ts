@@ -6,23 +6,20 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { existingDirectory, existingFile, inputError } from '@deploy-actions/core/inputs';
 import {
-  existingDirectory,
-  existingFile,
-  inputError,
-  VerdictFailure,
   migrateAnnotations,
   migrateFindingsOutput,
   parseAllowFile,
   renderMigrateSummary,
   runMigrateDryRun,
-  systemClock,
-  type ActionContext,
-  type Clock,
   type DriverTransport,
   type MigrateDryRunConfig,
   type MigrateDryRunResult
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/migrate';
 import { matchSqlFiles, openSqlFile, readChunks, readTextFile } from './files.ts';
 import { readMigrateDryRunInputs, type MigrateDryRunInputs } from './inputs.ts';
 import { loadBundledPgParser, openAlembicClient } from '@deploy-actions/core/alembic-setup';
@@ -100,7 +97,7 @@ export function writeMigrateOutputs(context: ActionContext, result: MigrateDryRu
   context.setOutput('report', JSON.stringify(result.report));
 }
 
-export async function run(context: ActionContext, deps: MigrateDryRunDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: MigrateDryRunDependencies = {}): Promise<void> {
   const env = deps.env ?? process.env;
   const cwd = deps.cwd ?? process.cwd();
   const inputs = readMigrateDryRunInputs(
@@ -154,4 +151,12 @@ export async function run(context: ActionContext, deps: MigrateDryRunDependencie
       .map((finding) => `${finding.rule} in ${finding.revision} (${finding.file}:${finding.line})`);
     throw new VerdictFailure(`migrate-dry-run ${result.report.headline}: ${worst.join('; ')}`);
   }
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('migrate-dry-run', (context) => runWith(context));
 }

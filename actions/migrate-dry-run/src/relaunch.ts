@@ -11,7 +11,7 @@
  * detail), far below the limit. The flags must be on the command line (V8 freezes its flags once
  * started), and the runner starts actions as `node index.js`.
  */
-import { spawnSync } from 'node:child_process';
+import { runWithOwnOutput } from '@deploy-actions/core/exec';
 
 export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2', '--max-old-space-size=512'];
 
@@ -19,18 +19,18 @@ export const V8_FLAGS = ['--liftoff-only', '--max-semi-space-size=2', '--max-old
  * True when the action ran in a child (its exit status is this process's); false when this
  * process already has the flags, or a child could not be started (then it runs here, unflagged).
  */
-export function relaunchWithV8Flags(flags: readonly string[] = V8_FLAGS): boolean {
+export async function relaunchWithV8Flags(flags: readonly string[] = V8_FLAGS): Promise<boolean> {
   const script = process.argv[1];
   if (!script || flags.every((flag) => process.execArgv.includes(flag))) return false;
-  const child = spawnSync(
-    process.execPath,
-    [...process.execArgv, ...flags, script, ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-      env: process.env
-    }
-  );
-  if (child.error) return false;
-  process.exitCode = child.status ?? 1;
-  return true;
+  try {
+    process.exitCode = await runWithOwnOutput(process.execPath, [
+      ...process.execArgv,
+      ...flags,
+      script,
+      ...process.argv.slice(2)
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
 }

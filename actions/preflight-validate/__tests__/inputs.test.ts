@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigurationError } from '@deploy-actions/core';
+import { ConfigurationError } from '@deploy-actions/core/errors';
 import { preflightSchema, readPreflightInputs, type PreflightInputs } from '../src/inputs.ts';
 import { resolveInputs, toPreflightConfig } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';

@@ -1,21 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  ManualClock,
-  MemoryLogger,
-  VerdictFailure,
-  runAction,
-  type ActionContext,
-  type AnnotationProperties,
-  type PreflightReport,
-  type ReportFileAccess
-} from '@deploy-actions/core';
+import { runAction } from '@deploy-actions/core/action';
+import { ManualClock } from '@deploy-actions/core/clock';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { type PreflightReport, type ReportFileAccess } from '@deploy-actions/core/preflight';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import {
   MemoryGitHub,
   checkRun,
   deployment,
   deploymentStatus
 } from '../../../packages/core/__tests__/preflight/memory-github.ts';
-import { run } from '../src/main.ts';
+import { runWith } from '../src/main.ts';
 import { actionYml } from './action-yml.ts';
 
 const SHA = 'ffac537e6cbbf934b08745a378932722df287a53';
@@ -27,37 +22,6 @@ const ENV = {
   GITHUB_ACTOR: 'octocat'
 };
 const TUESDAY = Date.parse('2026-03-03T15:00:00Z');
-
-/** An ActionContext that keeps everything the action writes. It does not redact, so leaks show. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const secrets: string[] = [];
-  const annotations: { level: string; message: string; properties?: AnnotationProperties }[] = [];
-  const failures: { message: string; properties?: AnnotationProperties }[] = [];
-  const summaries: string[] = [];
-  const logger = new MemoryLogger();
-  const context: ActionContext = {
-    getInput: (name) => inputs[name] ?? '',
-    setOutput: (name, value) => {
-      expect(outputs).not.toHaveProperty(name);
-      outputs[name] = String(value);
-    },
-    setSecret: (value) => secrets.push(value),
-    saveState: () => {
-      throw new Error('preflight-validate keeps no state');
-    },
-    getState: () => '',
-    annotate: (level, message, properties) =>
-      annotations.push({ level, message, ...(properties ? { properties } : {}) }),
-    fail: (message, properties) => failures.push({ message, ...(properties ? { properties } : {}) }),
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger
-  };
-  return { context, outputs, secrets, annotations, failures, summaries, logger };
-}
 
 function files(contents: Record<string, string>): ReportFileAccess {
   return {
@@ -107,7 +71,7 @@ function deps(github: MemoryGitHub, contents: Record<string, string> = { 'trivy.
 describe('run', () => {
   it('sets every output of the contract when the deploy may go', async () => {
     const fake = fakeContext(inputs);
-    await run(fake.context, deps(healthy()));
+    await runWith(fake.context, deps(healthy()));
     expect(Object.keys(fake.outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
     expect(fake.outputs.passed).toBe('true');
     expect(fake.outputs['failed-checks']).toBe('');
@@ -134,7 +98,7 @@ describe('run', () => {
 
   it('masks the token and never writes it out', async () => {
     const fake = fakeContext(inputs);
-    await run(fake.context, deps(healthy()));
+    await runWith(fake.context, deps(healthy()));
     expect(fake.secrets).toEqual([TOKEN]);
     const written = [
       ...Object.values(fake.outputs),
@@ -156,7 +120,7 @@ describe('run', () => {
       mergeBaseSha: null
     });
     const fake = fakeContext(inputs);
-    const error = await run(fake.context, deps(github)).catch((e: unknown) => e);
+    const error = await runWith(fake.context, deps(github)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VerdictFailure);
     expect(fake.outputs).toMatchObject({ passed: 'false', 'failed-checks': 'ci,up-to-date' });
     expect((error as Error).message).toBe(
@@ -182,7 +146,7 @@ describe('run', () => {
     const ignore =
       '# reviewed\n- id: CVE-2019-14697\n  reason: musl is not reachable\n  expires: 2026-01-31\n';
     const fake = fakeContext({ ...inputs, 'vuln-ignore-file': '.github/vuln-ignore.yml' });
-    await run(
+    await runWith(
       fake.context,
       deps(healthy(), { 'trivy.json': trivy, '.github/vuln-ignore.yml': ignore })
     ).catch(() => undefined);
@@ -209,7 +173,7 @@ describe("runAction('preflight-validate', run)", () => {
       timezone: 'Mars/Olympus',
       checks: 'ci,deploy'
     });
-    await runAction('preflight-validate', (context) => run(context, deps(github)), fake.context);
+    await runAction('preflight-validate', (context) => runWith(context, deps(github)), fake.context);
     expect(fake.failures.map((f) => f.properties?.title)).toEqual([
       'preflight-validate: invalid input `environment`',
       'preflight-validate: invalid input `checks`',
@@ -226,7 +190,10 @@ describe("runAction('preflight-validate', run)", () => {
     await runAction(
       'preflight-validate',
       (context) =>
-        run(context, deps(github, { 'trivy.json': TRIVY_CLEAN, 'ignore.yml': '- id: CVE-1\n  reason: r\n' })),
+        runWith(
+          context,
+          deps(github, { 'trivy.json': TRIVY_CLEAN, 'ignore.yml': '- id: CVE-1\n  reason: r\n' })
+        ),
       fake.context
     );
     expect(fake.failures).toHaveLength(1);
@@ -240,7 +207,7 @@ describe("runAction('preflight-validate', run)", () => {
     const github = healthy();
     github.environments = [];
     const fake = fakeContext(inputs);
-    await runAction('preflight-validate', (context) => run(context, deps(github)), fake.context);
+    await runAction('preflight-validate', (context) => runWith(context, deps(github)), fake.context);
     expect(fake.failures).toEqual([
       {
         message: 'ffac537 must not be deployed to production now: reviewers failed.',

@@ -4,24 +4,23 @@
  * (`github-token`, `sha`): outside a runner those come from the environment.
  */
 import { z } from 'zod';
+import { duration, oneOf, readInputs, splitList } from '@deploy-actions/core/inputs';
+import {
+  PREFLIGHT_CHECK_IDS,
+  SEVERITY_THRESHOLDS,
+  type PreflightCheckId
+} from '@deploy-actions/core/preflight';
 import {
   FREEZE_WINDOWS_HINT,
   HOLIDAYS_HINT,
   HOLIDAY_CALENDAR_HINT,
   HOLIDAY_CALENDAR_PATTERN,
-  PREFLIGHT_CHECK_IDS,
-  SEVERITY_THRESHOLDS,
-  duration,
   isValidTimeZone,
-  oneOf,
   parseDateRange,
   parseFreezeWindows,
-  readInputs,
-  splitList,
   type FreezeRule,
-  type HolidayRange,
-  type PreflightCheckId
-} from '@deploy-actions/core';
+  type HolidayRange
+} from '@deploy-actions/core/window';
 
 /** A custom transform: `parse` returns the value, or a message saying what was expected. */
 function parsed<T>(parse: (value: string) => T | { problem: string }) {

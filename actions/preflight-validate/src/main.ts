@@ -4,38 +4,36 @@
  * and the summary. Every decision lives in the core library.
  */
 import path from 'node:path';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { ConfigurationError, VerdictFailure, type InputProblem } from '@deploy-actions/core/errors';
 import {
-  ConfigurationError,
+  createGitHubClient,
+  readGitHubRunContext,
+  type GitHubClient,
+  type GitHubRunContext
+} from '@deploy-actions/core/github';
+import { describeRoots, globOutsideRoots, isInsideRoots, readableRoots } from '@deploy-actions/core/inputs';
+import {
   PREFLIGHT_API_CHECKS,
   ReportFormatError,
-  UnknownHolidayCalendarError,
-  VerdictFailure,
-  createGitHubClient,
   createReportFileAccess,
-  globOutsideRoots,
-  isInsideRoots,
-  readableRoots,
-  describeRoots,
-  loadHolidayCalendar,
   parseIgnoreFile,
-  readGitHubRunContext,
   renderPreflightSummary,
   runPreflight,
   selectChecks,
-  systemClock,
-  zonedTimeToInstant,
-  type ActionContext,
-  type Clock,
-  type GitHubClient,
-  type GitHubRunContext,
-  type HolidayCalendar,
   type IgnoreEntry,
-  type InputProblem,
   type PreflightConfig,
   type PreflightReport,
   type ReportFileAccess,
   type SecurityDetails
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/preflight';
+import {
+  UnknownHolidayCalendarError,
+  loadHolidayCalendar,
+  zonedTimeToInstant,
+  type HolidayCalendar
+} from '@deploy-actions/core/window';
 import { readPreflightInputs, type PreflightInputs } from './inputs.ts';
 
 export interface PreflightDependencies {
@@ -236,7 +234,7 @@ export function annotatePreflight(
   }
 }
 
-export async function run(context: ActionContext, deps: PreflightDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: PreflightDependencies = {}): Promise<void> {
   const inputs = readPreflightInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -269,4 +267,12 @@ export async function run(context: ActionContext, deps: PreflightDependencies = 
   annotatePreflight(context, report, inputs['vuln-ignore-file']);
   await context.writeSummary(renderPreflightSummary(report));
   if (!report.passed) throw new VerdictFailure(report.verdict);
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('preflight-validate', (context) => runWith(context));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigurationError } from '@deploy-actions/core';
+import { ConfigurationError } from '@deploy-actions/core/errors';
 import { readRollbackInputs, rollbackSchema } from '../src/inputs.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 

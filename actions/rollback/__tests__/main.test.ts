@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { MemoryLogger, VerdictFailure, readGitHubRunContext, type ActionContext } from '@deploy-actions/core';
+import { VerdictFailure } from '@deploy-actions/core/errors';
+import { readGitHubRunContext } from '@deploy-actions/core/github';
+import { fakeContext } from '../../../packages/core/__tests__/fakes/fake-context.ts';
 import { readRollbackInputs } from '../src/inputs.ts';
-import { run, toHealthConfig, toRollbackConfig } from '../src/main.ts';
+import { runWith, toHealthConfig, toRollbackConfig } from '../src/main.ts';
 import { actionYml, runnerInputs } from './action-yml.ts';
 
 const ENV = {
@@ -16,33 +18,6 @@ const read = (given: Record<string, string>) =>
     (name) => runnerInputs({ 'github-token': '', ...given })[name] ?? '',
     () => {}
   );
-
-/** An ActionContext that keeps everything the action writes. */
-function fakeContext(inputs: Record<string, string>) {
-  const outputs: Record<string, string> = {};
-  const summaries: string[] = [];
-  const annotations: string[] = [];
-  const logger = new MemoryLogger();
-  const context: ActionContext = {
-    getInput: (name) => runnerInputs({ 'github-token': '', ...inputs })[name] ?? '',
-    setOutput: (name, value) => {
-      outputs[name] = String(value);
-    },
-    setSecret: () => {},
-    saveState: () => {},
-    getState: () => '',
-    annotate: (level, message) => {
-      annotations.push(`${level}: ${message}`);
-    },
-    fail: () => {},
-    writeSummary: async (markdown) => {
-      summaries.push(markdown);
-    },
-    redact: (text) => text,
-    logger
-  };
-  return { context, outputs, summaries, annotations };
-}
 
 describe('rollback main', () => {
   it('maps inputs onto the sequence: router, redeploy, health, notification and the run link', () => {
@@ -82,13 +57,16 @@ describe('rollback main', () => {
   });
 
   it('writes every output and fails with the verdict when the target cannot be found', async () => {
-    const { context, outputs, summaries } = fakeContext({
-      environment: 'production',
-      reason: 'bad release',
-      'create-incident': 'false',
-      'redeploy-command': 'true'
-    });
-    await expect(run(context, { env: ENV })).rejects.toBeInstanceOf(VerdictFailure);
+    const { context, outputs, summaries } = fakeContext(
+      runnerInputs({
+        'github-token': '',
+        environment: 'production',
+        reason: 'bad release',
+        'create-incident': 'false',
+        'redeploy-command': 'true'
+      })
+    );
+    await expect(runWith(context, { env: ENV })).rejects.toBeInstanceOf(VerdictFailure);
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(actionYml.outputs).sort());
     expect(outputs['rolled-back-to']).toBe('');
     expect(summaries[0]).toContain('FAILED');
@@ -96,32 +74,43 @@ describe('rollback main', () => {
   });
 
   it('restores a given version without GitHub and succeeds, unverified', async () => {
-    const { context, outputs } = fakeContext({
-      environment: 'staging',
-      reason: 'manual',
-      version: '1.4.0',
-      'create-incident': 'false',
-      'redeploy-command': 'true'
-    });
-    await run(context, { env: ENV });
+    const { context, outputs } = fakeContext(
+      runnerInputs({
+        'github-token': '',
+        environment: 'staging',
+        reason: 'manual',
+        version: '1.4.0',
+        'create-incident': 'false',
+        'redeploy-command': 'true'
+      })
+    );
+    await runWith(context, { env: ENV });
     expect(outputs['rolled-back-to']).toBe('1.4.0');
     expect(outputs.healthy).toBe('');
     expect(JSON.parse(outputs.report!).verdict).toContain('not verified');
   });
 
   it('warns about recovery inputs given without recovery-window, and still rolls back', async () => {
-    const { context, outputs, annotations } = fakeContext({
-      environment: 'staging',
-      reason: 'manual',
-      version: '1.4.0',
-      'create-incident': 'false',
-      'redeploy-command': 'true',
-      'prometheus-url': 'http://prometheus:9090'
-    });
-    await run(context, { env: ENV });
+    const { context, outputs, annotations } = fakeContext(
+      runnerInputs({
+        'github-token': '',
+        environment: 'staging',
+        reason: 'manual',
+        version: '1.4.0',
+        'create-incident': 'false',
+        'redeploy-command': 'true',
+        'prometheus-url': 'http://prometheus:9090'
+      })
+    );
+    await runWith(context, { env: ENV });
     expect(outputs['rolled-back-to']).toBe('1.4.0');
     expect(annotations).toEqual([
-      'warning: prometheus-url given without recovery-window: the error rate is not watched after the rollback'
+      {
+        level: 'warning',
+        message:
+          'prometheus-url given without recovery-window: the error rate is not watched after the rollback',
+        properties: { title: 'rollback inputs' }
+      }
     ]);
   });
 

@@ -1,5 +1,4 @@
 // Entry point of the rollback bundle. No logic here: see main.ts.
-import { runAction } from '@deploy-actions/core';
 import { run } from './main.ts';
 
-await runAction('rollback', (context) => run(context));
+await run();

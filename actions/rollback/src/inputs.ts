@@ -6,11 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  ROUTER_TYPES,
   boolean,
-  checkMetricProviderInputs,
-  checkTrafficRouterInputs,
-  commandLineArgs,
   databaseUrlSecrets,
   decimal,
   duration,
@@ -18,14 +14,19 @@ import {
   headerSecretValues,
   httpUrl,
   integer,
-  metricProviderInputs,
   oneOf,
   postgresUrl,
   readInputs,
-  trafficRouterInputs,
-  urlCredentials,
   urlPath
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/inputs';
+import { checkMetricProviderInputs, metricProviderInputs } from '@deploy-actions/core/metrics';
+import { urlCredentials } from '@deploy-actions/core/redact';
+import {
+  ROUTER_TYPES,
+  checkTrafficRouterInputs,
+  commandLineArgs,
+  trafficRouterInputs
+} from '@deploy-actions/core/traffic';
 
 const version = z.string().regex(/^[^\s]{1,128}$/, 'a version without spaces, such as 1.4.0 or v1.4.0-rc.1');
 /** The metric inputs the recovery watch uses: it measures the restored (stable) version only. */

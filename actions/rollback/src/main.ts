@@ -3,40 +3,35 @@
  * sequence, write outputs, annotations and the summary. Every decision lives in the core library.
  */
 import os from 'node:os';
+import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { systemClock, type Clock } from '@deploy-actions/core/clock';
+import { ConfigurationError, VerdictFailure, errorMessage } from '@deploy-actions/core/errors';
+import { createExec, type Exec } from '@deploy-actions/core/exec';
 import {
-  ConfigurationError,
   GitHubBudget,
-  ROLLBACK_GITHUB_BUDGET_MS,
-  VerdictFailure,
-  createExec,
   createGitHubClient,
-  createHttpClient,
-  downgradeDatabase,
-  errorMessage,
-  existingDirectory,
-  existingFile,
   readGitHubRunContext,
-  renderRollbackSummary,
+  type GitHubClient,
+  type GitHubRunContext
+} from '@deploy-actions/core/github';
+import { type HealthGateConfig } from '@deploy-actions/core/health';
+import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
+import { existingDirectory, existingFile } from '@deploy-actions/core/inputs';
+import { type Logger } from '@deploy-actions/core/logger';
+import { toMetricProviderSpec, type MetricProvider } from '@deploy-actions/core/metrics';
+import { type DriverTransport } from '@deploy-actions/core/migrate';
+import {
+  ROLLBACK_GITHUB_BUDGET_MS,
+  downgradeDatabase,
   runRollback,
-  systemClock,
-  toMetricProviderSpec,
-  toTrafficRouterSpec,
-  type ActionContext,
-  type Clock,
   type DowngradeConfig,
   type DowngradeOptions,
   type DowngradeReport,
-  type DriverTransport,
-  type Exec,
-  type GitHubClient,
-  type GitHubRunContext,
-  type HealthGateConfig,
-  type HttpClient,
-  type Logger,
-  type MetricProvider,
   type RollbackConfig,
   type RollbackReport
-} from '@deploy-actions/core';
+} from '@deploy-actions/core/rollback';
+import { renderRollbackSummary } from '@deploy-actions/core/summary';
+import { toTrafficRouterSpec } from '@deploy-actions/core/traffic';
 import { loadBundledPgParser, openAlembicClient } from '@deploy-actions/core/alembic-setup';
 import { RECOVERY_ONLY_INPUTS, readRollbackInputs, type RollbackInputs } from './inputs.ts';
 
@@ -191,7 +186,7 @@ async function prepareDowngrade(
   };
 }
 
-export async function run(context: ActionContext, deps: RollbackDependencies = {}): Promise<void> {
+export async function runWith(context: ActionContext, deps: RollbackDependencies = {}): Promise<void> {
   const inputs = readRollbackInputs(
     (name) => context.getInput(name),
     (value) => context.setSecret(value)
@@ -299,4 +294,12 @@ async function rollBack(
     })
   );
   if (!report.succeeded) throw new VerdictFailure(report.verdict);
+}
+
+/**
+ * The entry, with no arguments as `@github/local-action` calls it: the runner's context and the
+ * real dependencies. Tests call runWith with their own.
+ */
+export async function run(): Promise<void> {
+  await runAction('rollback', (context) => runWith(context));
 }

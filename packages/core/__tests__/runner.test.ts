@@ -1,77 +1,93 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RunnerChannel, formatCommand, formatFileEntry, readInput } from '../src/action/runner.ts';
 import { createActionContext } from '../src/action/context.ts';
 import { neutralise } from '../src/logger.ts';
 
-describe('runner commands', () => {
-  it.each([
-    ['error', 'plain', {}, '::error::plain'],
-    ['error', '50% done\nnext line\r', {}, '::error::50%25 done%0Anext line%0D'],
-    [
-      'warning',
-      'm',
-      { title: 'a: b, c', file: 'x.py', line: 3 },
-      '::warning title=a%3A b%2C c,file=x.py,line=3::m'
-    ],
-    ['notice', 'm', { title: '', line: undefined }, '::notice::m']
-  ])('formats %s %p', (name, message, properties, expected) => {
-    expect(formatCommand(name, message, properties)).toBe(expected);
-  });
+// The context runs on the real @actions/core, which reads the runner's variables and writes to
+// stdout: the tests set the variables and collect what reaches stdout.
+const RUNNER_VARIABLES = [
+  'GITHUB_OUTPUT',
+  'GITHUB_STATE',
+  'GITHUB_STEP_SUMMARY',
+  'STATE_weight',
+  'INPUT_MAX-P99'
+];
+let saved: Record<string, string | undefined>;
+let stdout: string[];
 
-  it('writes heredoc entries whose delimiter is not in the value', () => {
-    const entry = formatFileEntry('report', '{"a":1}\nsecond line');
-    const [first, ...rest] = entry.split('\n');
-    const delimiter = first!.slice('report<<'.length);
-    expect(delimiter).toMatch(/^ghadelimiter_[0-9a-f-]{36}$/);
-    expect(rest).toEqual(['{"a":1}', 'second line', delimiter, '']);
-  });
-
-  it('reads inputs the way the runner names them', () => {
-    const env = { 'INPUT_MAX-P99': ' 300ms ', INPUT_MY_INPUT: 'x' };
-    expect(readInput('max-p99', env)).toBe('300ms');
-    expect(readInput('my input', env)).toBe('x');
-    expect(readInput('absent', env)).toBe('');
+beforeEach(() => {
+  saved = Object.fromEntries(RUNNER_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of RUNNER_VARIABLES) delete process.env[name];
+  stdout = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout.push(String(chunk));
+    return true;
   });
 });
 
-describe('action context on the runner protocol', () => {
+afterEach(() => {
+  jest.restoreAllMocks();
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  process.exitCode = undefined;
+});
+
+const logLines = () => stdout.join('').split(os.EOL).slice(0, -1);
+
+describe('action context on @actions/core', () => {
   it('masks, redacts and appends outputs, state and summary to the runner files', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'runner-'));
     try {
-      const env = {
+      const files = {
         GITHUB_OUTPUT: path.join(dir, 'out'),
         GITHUB_STATE: path.join(dir, 'state'),
-        GITHUB_STEP_SUMMARY: path.join(dir, 'summary'),
-        STATE_weight: '10'
+        GITHUB_STEP_SUMMARY: path.join(dir, 'summary')
       };
-      for (const file of [env.GITHUB_OUTPUT, env.GITHUB_STATE, env.GITHUB_STEP_SUMMARY])
+      for (const [name, file] of Object.entries(files)) {
         writeFileSync(file, '');
-      const log: string[] = [];
-      const context = createActionContext(env, new RunnerChannel(env, (line) => log.push(line)));
+        process.env[name] = file;
+      }
+      process.env.STATE_weight = '10';
+      process.env['INPUT_MAX-P99'] = ' 300ms ';
+      const context = createActionContext();
+      expect(context.getInput('max-p99')).toBe('300ms');
+      expect(context.getInput('absent')).toBe('');
       context.setSecret('hunter2-secret\nsecond-line');
       context.setOutput('token', 'value hunter2-secret\nsecond-line');
       context.saveState('weight', '50');
       context.logger.info('using hunter2-secret');
-      context.annotate('error', 'failed with hunter2-secret', { title: 'x' });
+      context.annotate('error', 'failed with hunter2-secret', { title: 'x: y', line: 3 });
       await context.writeSummary('# hunter2-secret');
-      expect(log).toEqual([
+      expect(logLines()).toEqual([
         '::add-mask::hunter2-secret',
         '::add-mask::second-line',
-        'using hunter2-secret'.replace('hunter2-secret', '***'),
-        '::error title=x::failed with ***'
+        'using ***',
+        '::error title=x%3A y,line=3::failed with ***'
       ]);
-      expect(readFileSync(env.GITHUB_OUTPUT, 'utf8')).toMatch(
+      expect(readFileSync(files.GITHUB_OUTPUT, 'utf8')).toMatch(
         /^token<<(ghadelimiter_\S+)\nvalue \*\*\*\n\1\n$/
       );
-      expect(readFileSync(env.GITHUB_STATE, 'utf8')).toMatch(/^weight<<(ghadelimiter_\S+)\n50\n\1\n$/);
-      expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toBe('# ***\n');
+      expect(readFileSync(files.GITHUB_STATE, 'utf8')).toMatch(/^weight<<(ghadelimiter_\S+)\n50\n\1\n$/);
+      expect(readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')).toBe('# ***\n');
       expect(context.getState('weight')).toBe('10');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('fails the step with one titled annotation per call, redacted', () => {
+    const context = createActionContext();
+    context.setSecret('s3cr3t-value');
+    context.fail('50% of s3cr3t-value\nnext', { title: 'rollback: configuration' });
+    expect(logLines()).toEqual([
+      '::add-mask::s3cr3t-value',
+      '::error title=rollback%3A configuration::50%25 of ***%0Anext'
+    ]);
+    expect(process.exitCode).toBe(1);
   });
 
   it.each([
@@ -82,11 +98,9 @@ describe('action context on the runner protocol', () => {
     ['escape sequences', 'red \u001b[31mtext\u0085', ['red \\u001b[31mtext\\u0085']],
     ['a Unicode line separator', 'a\u2028::warning::b', ['a\\u2028::warning::b']]
   ])('never lets a plain log line be read as a command: %s', (_name, message, expected) => {
-    const log: string[] = [];
-    const context = createActionContext({}, new RunnerChannel({}, (line) => log.push(line)));
-    context.logger.info(message);
-    expect(log.join('\n').split('\n')).toEqual(expected);
-    for (const line of log.join('\n').split(/\r\n|\r|\n/)) {
+    createActionContext().logger.info(message);
+    expect(logLines()).toEqual(expected);
+    for (const line of stdout.join('').split(/\r\n|\r|\n/)) {
       expect(line).not.toMatch(/^\s*::/);
       expect(line).not.toContain('##[');
     }
@@ -100,9 +114,8 @@ describe('action context on the runner protocol', () => {
   });
 
   it('prints the summary to the log outside a runner', async () => {
-    const log: string[] = [];
-    const context = createActionContext({}, new RunnerChannel({}, (line) => log.push(line)));
-    await context.writeSummary('## done');
-    expect(log.join('\n')).toContain('## done');
+    await createActionContext().writeSummary('## done\n::error::x');
+    expect(logLines()).toContain('## done');
+    expect(logLines()).toContain(': :error::x');
   });
 });

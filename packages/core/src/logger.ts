@@ -58,7 +58,7 @@ export function neutralise(text: string): string {
 /**
  * A plain log message as lines the runner reads as text only: split where its parser splits
  * (`\r`, `\n`, `\r\n`), other control characters escaped, and command markers broken in every
- * line. Messages of this code never mean to issue commands: those go through formatCommand.
+ * line. Messages of this code never mean to issue commands: those go through `@actions/core`.
  */
 export function plainLogLines(message: string): string[] {
   return message.split(/\r\n|\r|\n/).map(neutralise);

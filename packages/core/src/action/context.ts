@@ -1,16 +1,37 @@
 /**
- * The only adapter to the runner: inputs, outputs, state, masking, annotations, the job summary
- * and the logger. Everything written out passes through the Redactor, except the state: the
- * runner never shows it, and redacting it would change what the post step runs.
+ * The only adapter to the runner, on `@actions/core`: inputs, outputs, state, masking,
+ * annotations, the job summary and the logger. `@actions/core` speaks the runner's protocol
+ * (file commands with their delimiters, command escaping); this adapter adds what the project asks
+ * of everything that leaves the step: secrets redacted from outputs, summaries, annotations and
+ * log lines, and plain log lines that the runner can never read as commands. The state is written
+ * unredacted: the runner never shows it, and redacting it would change what the post step runs.
  */
-import type { Logger } from '../logger.ts';
+import { EOL } from 'node:os';
+import {
+  debug,
+  error,
+  getInput,
+  getState,
+  info,
+  notice,
+  saveState,
+  setOutput,
+  setSecret,
+  summary,
+  warning
+} from '@actions/core';
+import { plainLogLines, type Logger } from '../logger.ts';
 import { Redactor } from '../redact.ts';
-import { RunnerChannel, readInput, type CommandProperties } from './runner.ts';
 
-export type AnnotationProperties = Pick<
-  CommandProperties,
-  'title' | 'file' | 'line' | 'endLine' | 'col' | 'endColumn'
->;
+/** Where an annotation points; `line` and `col` are where it starts. */
+export interface AnnotationProperties {
+  title?: string;
+  file?: string;
+  line?: number;
+  endLine?: number;
+  col?: number;
+  endColumn?: number;
+}
 
 export interface ActionContext {
   getInput(name: string): string;
@@ -28,43 +49,58 @@ export interface ActionContext {
   logger: Logger;
 }
 
-/** The context a bundle uses when the runner (or a local run with the same variables) starts it. */
-export function createActionContext(
-  env: NodeJS.ProcessEnv = process.env,
-  channel: RunnerChannel = new RunnerChannel(env)
-): ActionContext {
+const annotations = { error, warning, notice };
+
+/** `@actions/core` names the start of an annotation `startLine` and `startColumn`. */
+function toCoreProperties(properties: AnnotationProperties = {}) {
+  const { line, col, ...rest } = properties;
+  return { ...rest, startLine: line, startColumn: col };
+}
+
+/**
+ * The context a bundle uses when the runner (or `@github/local-action`, which stands in for
+ * `@actions/core`) starts it.
+ */
+export function createActionContext(): ActionContext {
   const redactor = new Redactor();
   const clean = (text: string) => redactor.redact(text);
+  const log = (message: string) => info(plainLogLines(clean(message)).join(EOL));
   return {
-    getInput: (name) => readInput(name, env),
-    setOutput: (name, value) => channel.setOutput(name, clean(String(value))),
+    // The runner trims inputs; local-action's stand-in trims only when asked.
+    getInput: (name) => getInput(name, { trimWhitespace: true }),
+    setOutput: (name, value) => setOutput(name, clean(String(value))),
     setSecret: (value) => {
       // The runner masks each line of a multi-line secret separately; redact the same way.
       for (const line of value.split(/\r?\n/)) {
         if (line.trim() === '') continue;
-        channel.command('add-mask', line);
+        setSecret(line);
         redactor.add(line);
       }
       redactor.add(value);
     },
-    saveState: (name, value) => channel.saveState(name, value),
-    getState: (name) => channel.getState(name),
-    annotate: (level, message, properties) => channel.command(level, clean(message), properties),
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name),
+    annotate: (level, message, properties) =>
+      annotations[level](clean(message), toCoreProperties(properties)),
     fail: (message, properties) => {
-      channel.command('error', clean(message), properties);
+      // Not core.setFailed: it takes no title, and the entry wrapper may report several problems.
+      error(clean(message), toCoreProperties(properties));
       process.exitCode = 1;
     },
     writeSummary: async (markdown) => {
       const text = clean(markdown);
-      if (!channel.appendSummary(text))
-        channel.log(`\n----- job summary -----\n${text}\n-----------------------`);
+      if (!process.env.GITHUB_STEP_SUMMARY) {
+        log(`\n----- job summary -----\n${text}\n-----------------------`);
+        return;
+      }
+      await summary.addRaw(text, !text.endsWith(EOL)).write();
     },
     redact: clean,
     logger: {
-      debug: (message) => channel.command('debug', clean(message)),
-      info: (message) => channel.log(clean(message)),
-      warning: (message) => channel.command('warning', clean(message)),
-      error: (message) => channel.command('error', clean(message))
+      debug: (message) => debug(clean(message)),
+      info: log,
+      warning: (message) => warning(clean(message)),
+      error: (message) => error(clean(message))
     }
   };
 }

@@ -1,9 +1,15 @@
 /**
- * Running a program as a dependency: core logic (the traffic routers) takes an `Exec`, so it is
- * tested with a fake and runs real programs in the actions. Programs are spawned directly, never
- * through a shell, with a time limit and their exit status reported as data. Each program leads
- * its own process group, so stopping it stops what it started too; the groups running now are
- * known, so a cancelled step can stop them before it ends (and its post step any it left).
+ * Running a program as a dependency: core logic (the traffic routers, the rollback's commands, the
+ * alembic driver) takes an `Exec`, so it is tested with a fake and runs real programs in the
+ * actions. Programs are spawned directly, never through a shell, with a time limit and their exit
+ * status reported as data. Each program leads its own process group, so stopping it stops what it
+ * started too; the groups running now are known, so a cancelled step can stop them before it ends
+ * (and its post step any it left).
+ *
+ * Why not `@actions/exec` here: it never hands out the child process, so a program can neither
+ * lead its own process group (`detached`) nor be signalled, which a time limit and a cancelled
+ * step both need (docs/adrs/0006-actions-toolkit.md). Programs that need neither run on
+ * `@actions/exec` (run-own-output.ts).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { formatDuration } from '../inputs/duration.ts';
@@ -43,6 +49,17 @@ export class ExecError extends Error {
     readonly result?: ExecResult
   ) {
     super(message);
+  }
+}
+
+/** A program could not be started; `reason` says why (`not found`, `not executable`, …). */
+export class ExecStartError extends ExecError {
+  override name = 'ExecStartError';
+  constructor(
+    command: string,
+    readonly reason: string
+  ) {
+    super(`could not start \`${command}\`: ${reason}`);
   }
 }
 
@@ -202,7 +219,7 @@ export function createExec(options: CreateExecOptions = {}): ProcessExec {
               : error.code === 'EACCES'
                 ? 'not executable'
                 : error.message;
-          reject(new ExecError(`could not start \`${command}\`: ${why}`));
+          reject(new ExecStartError(command, why));
         });
         child.once('close', (exitCode, signal) => {
           clearTimeout(timer);

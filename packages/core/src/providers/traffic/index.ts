@@ -1,12 +1,45 @@
-// Re-exports of the traffic routers, and of the exec adapter they run commands with (core's
+// Re-exports of the traffic routers (core's
 // index.ts re-exports this folder).
-export * from './router.ts';
-export * from './registry.ts';
-export * from './spec.ts';
-export * from './fragments.ts';
-export * from './nginx.ts';
-export * from './command.ts';
-export * from './factory.ts';
-export * from './inputs.ts';
-export * from '../../exec/exec.ts';
-export * from '../../exec/command-line.ts';
+export {
+  defineTrafficRouter,
+  type RouterInputCheck,
+  type SharedRouterInputValues,
+  type TrafficRouter,
+  type TrafficRouterDeps,
+  TrafficRouterError,
+  type TrafficRouterModule
+} from './router.ts';
+export {
+  type AnyTrafficRouterModule,
+  type EachModule,
+  ROUTER_TYPES,
+  TRAFFIC_ROUTERS,
+  trafficRouterModule,
+  type TrafficRouterType
+} from './registry.ts';
+export { type TrafficRouterSpec, trafficRouterSpecSchema } from './spec.ts';
+export { commandLineArgs } from './fragments.ts';
+export {
+  createNginxRouter,
+  definesUpstream,
+  nginxRouter,
+  type NginxRouterSpec,
+  nginxRouterSpecSchema,
+  readUpstreamWeight,
+  renderUpstream,
+  serverAddress
+} from './nginx.ts';
+export {
+  commandForWeight,
+  commandRouter,
+  type CommandRouterSpec,
+  commandRouterSpecSchema,
+  createCommandRouter
+} from './command.ts';
+export { createTrafficRouter } from './factory.ts';
+export {
+  checkTrafficRouterInputs,
+  toTrafficRouterSpec,
+  trafficRouterInputs,
+  type TrafficRouterInputs
+} from './inputs.ts';
