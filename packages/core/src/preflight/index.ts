@@ -5,6 +5,7 @@ export * from './vuln-ignore.ts';
 export * from './security.ts';
 export * from './ci.ts';
 export * from './github-checks.ts';
+export * from './secrets.ts';
 export * from './window-check.ts';
 export * from './run-preflight.ts';
 export * from './summary.ts';
