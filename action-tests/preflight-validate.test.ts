@@ -602,6 +602,19 @@ describe('preflight-validate: secrets hygiene', () => {
     expect(repository.violations).toEqual([]);
   });
 
+  it('never lets a secret name from the API issue a workflow command', async () => {
+    const { repository, reader } = await withSecrets();
+    repository.state.addSecret({ name: 'EVIL\n::error::INJECTED', updatedAt: ago(10 * 60_000) });
+    const run = await preflight(repository, { checks: 'secrets', 'secrets-token': reader });
+    expect(check(run, 'secrets').status).toBe('fail');
+    expect(check(run, 'secrets').reason).toContain('EVIL');
+    expect(run.log).toContain('EVIL');
+    expect(run.log).not.toMatch(/^::error::INJECTED/im);
+    expect(run.annotations.map((a) => a.message)).not.toContain('INJECTED');
+    expect(run.summary).not.toMatch(/^::error::/im);
+    expect(repository.violations).toEqual([]);
+  });
+
   it('warns that a missing environment has no secrets of its own', async () => {
     const { repository, reader } = await withSecrets();
     const run = await preflight(repository, {
