@@ -130,6 +130,9 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/━━━ 2\/2 deploy-stage · promoted to 100%, v2\.0\.0 live ✔/);
     expect(run.stdout).toMatch(/✔ deploy \(production\) {2}success/);
     expect(run.stdout).toContain('production runs v2.0.0 on the stable track, no canary');
+    // The business metric: users' items were saved by the canary, and canary-step held it to that.
+    expect(run.stdout).toMatch(/v2\.0\.0 \d+ \(0 errors, [1-9]\d* items created\)/);
+    expect(run.markdown).toMatch(/extra checks: items-created (>|&gt;) 0/);
     expect(run.stdout).toContain('✅ Demo complete');
     expect(run.stdout).toMatch(/Elapsed: \d+\.\d s/);
     // Rendered for a terminal: no Markdown table syntax, no HTML.

@@ -85,7 +85,7 @@ test('/health and /ready answer over HTTP', async () => {
   expect(health.status).toBe(200);
   expect(health.headers['cache-control']).toBe('no-store');
   expect(health.json()).toEqual({
-    status: 'ok',
+    status: 'healthy',
     version: '2.3.0',
     git_sha: '9f8e7d6c5b4a',
     uptime_seconds: expect.any(Number),
@@ -115,6 +115,8 @@ test('/health and /ready answer over HTTP', async () => {
       'http_requests_total{method="GET",route="/health",status="200",track="canary",version="2.3.0"} 1.0'
     );
     expect(metrics.body).toContain('route="/api/items",status="409"');
+    // The business metric counts the one item saved, not the duplicate refused.
+    expect(metrics.body).toContain('items_created_total{track="canary",version="2.3.0"} 1.0');
   }
   await app.stop();
 });
@@ -133,7 +135,7 @@ test('/ready answers 503 naming redis once Redis stops, while /health stays 200'
   expect(body.status).toBe('not_ready');
   expect(body.checks).toEqual([
     { name: 'postgresql', status: 'ok', latency_ms: expect.any(Number) },
-    { name: 'redis', status: 'fail', latency_ms: expect.any(Number), error: 'Connection refused' }
+    { name: 'redis', status: 'error', latency_ms: expect.any(Number), error: 'Connection refused' }
   ]);
   expect((await httpRequest(`${app.url}/health`)).status).toBe(200);
   await app.stop();

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startGitHubFake, type GitHubFake } from './fakes/github/index.ts';
+import { githubTime, startGitHubFake, type GitHubFake } from './fakes/github/index.ts';
 import { readActionYml, repoRoot, runAction, type ActionRun } from './run-action.ts';
 
 const SHA = 'ffac537e6cbbf934b08745a378932722df287a53'; // run-action.ts's GITHUB_SHA
@@ -102,7 +102,8 @@ describe('preflight-validate: a deploy that may go', () => {
       'incidents:pass',
       'window:pass',
       'reviewers:pass',
-      'staging-verified:pass'
+      'staging-verified:pass',
+      'secrets:skip'
     ]);
     expect(check(run, 'ci').reason).toBe('All 3 checks on ffac537 passed (1 ignored).');
     const entries = check(run, 'ci').details.entries as {
@@ -273,6 +274,7 @@ describe('preflight-validate: every check failing', () => {
       'ci,up-to-date,security,incidents,window,reviewers,staging-verified'
     );
     expect(Object.fromEntries(report(run).checks.map((c) => [c.id, c.reason]))).toEqual({
+      secrets: 'Not selected in `checks`.',
       ci: '1 of 1 check on ffac537 failed: test (failure).',
       'up-to-date':
         'ffac537 is 3 commits behind main: deploying it would roll back what main has and it lacks.',
@@ -498,6 +500,137 @@ describe('preflight-validate: the deploy window', () => {
   });
 });
 
+describe('preflight-validate: secrets hygiene', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  const ago = (ms: number) => githubTime(Date.now() - ms);
+
+  /** The healthy repository with settled secrets, and a token that may read their metadata. */
+  async function withSecrets(): Promise<{ repository: GitHubFake; reader: string }> {
+    const repository = await healthyRepository();
+    repository.state.addSecret({ name: 'DATABASE_URL', updatedAt: ago(30 * DAY) });
+    repository.state.addSecret({ name: 'SENTRY_DSN', updatedAt: ago(80 * DAY) });
+    repository.state.addSecret({
+      name: 'PAYMENT_API_KEY',
+      environment: 'production',
+      updatedAt: ago(3 * DAY)
+    });
+    return { repository, reader: repository.addToken(['secrets', 'environments']) };
+  }
+
+  it('passes settled secrets rotated in time, naming the repository-wide ones', async () => {
+    const { repository, reader } = await withSecrets();
+    const run = await preflight(repository, { checks: 'secrets', 'secrets-token': reader });
+    expect(run.exitCode).toBe(0);
+    expect(check(run, 'secrets')).toMatchObject({
+      status: 'pass',
+      reason:
+        '3 secrets settled and rotated in time (oldest SENTRY_DSN, 80d of 90d). 2 repository secrets shared by every environment: DATABASE_URL, SENTRY_DSN.',
+      details: {
+        environment: 'production',
+        environmentExists: true,
+        token: 'secrets-token',
+        shared: ['DATABASE_URL', 'SENTRY_DSN']
+      }
+    });
+    expect(run.summary).toContain('| PAYMENT_API_KEY | environment production |');
+    expect(run.summary).toContain('| SENTRY_DSN | repository (every environment) |');
+    expect(repository.callsTo('actions/list-repo-secrets')).toHaveLength(1);
+    expect(repository.callsTo('actions/list-environment-secrets')).toEqual([
+      expect.objectContaining({ path: '/repos/octo-org/shop/environments/production/secrets', status: 200 })
+    ]);
+    expect(repository.violations).toEqual([]);
+  });
+
+  it('blocks a deploy right after a rotation and when a rotation is overdue, and masks the token', async () => {
+    const { repository, reader } = await withSecrets();
+    repository.state.addSecret({
+      name: 'PAYMENT_API_KEY',
+      environment: 'production',
+      updatedAt: ago(20 * 60_000)
+    });
+    const run = await preflight(repository, {
+      checks: 'secrets',
+      'secrets-token': reader,
+      'secrets-max-age': '60d'
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs['failed-checks']).toBe('secrets');
+    expect(check(run, 'secrets').reason).toBe(
+      '1 secret updated less than 1h ago: PAYMENT_API_KEY (environment, 20m ago); 1 secret not rotated for more than 60d: SENTRY_DSN (repository, 80d ago). 2 repository secrets shared by every environment: DATABASE_URL, SENTRY_DSN.'
+    );
+    expect(run.summary).toContain('| PAYMENT_API_KEY | environment production |');
+    expect(run.summary).toContain('| 20m | ❌ updated too recently |');
+    expect(run.summary).toContain('| 80d | ❌ rotation overdue |');
+    expect(run.annotations.find((a) => a.level === 'error')?.properties.title).toBe(
+      'preflight-validate: secrets'
+    );
+    expect(run.log).toContain(`::add-mask::${reader}`);
+    const written = [
+      run.log.replace(`::add-mask::${reader}`, ''),
+      run.summary,
+      ...Object.values(run.outputs)
+    ].join('\n');
+    expect(written).not.toContain(reader);
+    expect(repository.violations).toEqual([]);
+  });
+
+  it('says GITHUB_TOKEN cannot read secret metadata when secrets-token is not given', async () => {
+    const { repository } = await withSecrets();
+    const run = await preflight(repository, { checks: 'secrets' });
+    expect(run.exitCode).toBe(1);
+    expect(check(run, 'secrets')).toMatchObject({
+      status: 'fail',
+      reason:
+        'GitHub refused to list the repository\'s secrets (HTTP 403): the token lacks the "Secrets" repository permission (read), or the `repo` scope for a classic token; GitHub accepts secrets=read. `secrets-token` is not set, so the check used `github-token`: GitHub’s GITHUB_TOKEN can never read secret metadata.'
+    });
+    expect(report(run).nextSteps).toContain(
+      'secrets: Set `secrets-token` to a token that may read secret metadata: a fine-grained personal access token or GitHub App with the "Secrets" and "Environments" repository permissions (read), or a classic token with the `repo` scope.'
+    );
+    expect(repository.violations).toEqual([]);
+  });
+
+  it('names the Environments permission when only the environment secrets are refused', async () => {
+    const { repository } = await withSecrets();
+    const run = await preflight(repository, {
+      checks: 'secrets',
+      'secrets-token': repository.addToken(['secrets'])
+    });
+    expect(check(run, 'secrets').reason).toBe(
+      'GitHub refused to list the `production` environment\'s secrets (HTTP 403): the token lacks the "Environments" repository permission (read), or the `repo` scope for a classic token; GitHub accepts environments=read.'
+    );
+    expect(repository.violations).toEqual([]);
+  });
+
+  it('never lets a secret name from the API issue a workflow command', async () => {
+    const { repository, reader } = await withSecrets();
+    repository.state.addSecret({ name: 'EVIL\n::error::INJECTED', updatedAt: ago(10 * 60_000) });
+    const run = await preflight(repository, { checks: 'secrets', 'secrets-token': reader });
+    expect(check(run, 'secrets').status).toBe('fail');
+    expect(check(run, 'secrets').reason).toContain('EVIL');
+    expect(run.log).toContain('EVIL');
+    expect(run.log).not.toMatch(/^::error::INJECTED/im);
+    expect(run.annotations.map((a) => a.message)).not.toContain('INJECTED');
+    expect(run.summary).not.toMatch(/^::error::/im);
+    expect(repository.violations).toEqual([]);
+  });
+
+  it('warns that a missing environment has no secrets of its own', async () => {
+    const { repository, reader } = await withSecrets();
+    const run = await preflight(repository, {
+      environment: 'qa',
+      checks: 'secrets',
+      'secrets-token': reader
+    });
+    expect(run.exitCode).toBe(0);
+    expect(check(run, 'secrets')).toMatchObject({
+      status: 'warn',
+      reason: expect.stringMatching(/Environment `qa` does not exist, so it has no secrets of its own\.$/)
+    });
+    expect(repository.violations).toEqual([]);
+  });
+});
+
 describe('preflight-validate bad input', () => {
   /** At least one invalid value for every input; the step must fail before any GitHub call. */
   const invalid: Record<string, string> = {
@@ -522,7 +655,10 @@ describe('preflight-validate bad input', () => {
     'window-at': 'next friday',
     'override-reason': 'urgent',
     'require-reviewers': 'yes',
-    'staging-environment': 'a\nb'
+    'staging-environment': 'a\nb',
+    'secrets-token': 'two words',
+    'secrets-settle': 'soon',
+    'secrets-max-age': '90days'
   };
 
   it('covers every input declared in action.yml', () => {
@@ -543,7 +679,7 @@ describe('preflight-validate bad input', () => {
       expect(errors[0]?.message).toMatch(new RegExp(`^Input \`${name}\`: got .+; expected .+`));
       expect(repository.calls).toEqual([]);
       expect(run.outputs).toEqual({});
-      if (name === 'github-token') expect(run.log.replace(/^::add-mask::.*$/m, '')).not.toContain(value);
+      if (name.endsWith('-token')) expect(run.log.replace(/^::add-mask::.*$/gm, '')).not.toContain(value);
     }
   );
 

@@ -46,7 +46,13 @@ const BAD_CANARY_FAULT_RATE = 0.3;
 const BAD_CANARY_FAULT_SEED = 765073;
 /** User traffic through nginx while production changes, in requests per second. */
 const LOAD_RPS = 40;
-const LOAD_PATHS = ['/api/items', '/health'];
+const LOAD_PATHS = ['/api/items', '/health', 'POST /api/items'];
+/**
+ * The business metric the canary is held to (canary-step `extra-checks`, from
+ * docs/extra-checks.md): the canary must save items. Over 30 s rather than the 3 s window, so a
+ * look does not depend on which requests nginx's round robin gave the canary in the last scrapes.
+ */
+const ITEMS_CREATED_CHECK = 'items-created: sum(increase(items_created_total{track="{{track}}"}[30s])) > 0';
 const CANARY_REVISION = '0003_add_item_category';
 /** v1's images, as its deploy record names them. */
 const STABLE_IMAGES = {
@@ -276,6 +282,7 @@ const PRODUCTION_STAGE: Stage = {
     const pipeline = {
       ...pipelineDefaults(),
       ...pipelineInputs(production, CANARY),
+      'canary-extra-checks': ITEMS_CREATED_CHECK,
       // The record rollback reads, and what the world's commands reach, is production alone.
       target: 'production'
     };
@@ -429,7 +436,10 @@ const ROLLBACK: Stage = {
 function describeLoad(stats: LoadStats): string {
   const versions = Object.entries(stats.byVersion)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([version, tally]) => `v${version} ${tally.requests} (${tally.errors} errors)`);
+    .map(
+      ([version, tally]) =>
+        `v${version} ${tally.requests} (${tally.errors} errors, ${tally.created} items created)`
+    );
   return (
     `user traffic sent ${stats.sent} requests through nginx: ${versions.join(', ') || 'no answers'}` +
     (stats.unanswered > 0 ? `, ${stats.unanswered} unanswered` : '')

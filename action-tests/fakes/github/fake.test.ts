@@ -218,3 +218,70 @@ describe('state and behaviour', () => {
     expect(fake.violations).toEqual([]);
   });
 });
+
+describe('secret metadata', () => {
+  it('lists repository and environment secrets (names and dates), paginated, as GitHub describes them', async () => {
+    fake.state.addEnvironment({ name: 'production' });
+    fake.state.addSecret({ name: 'db_url', updatedAt: '2026-01-05T10:00:00Z' });
+    fake.state.addSecret({ name: 'SENTRY_DSN', updatedAt: '2026-02-01T10:00:00Z' });
+    fake.state.addSecret({ name: 'API_KEY', environment: 'Production', updatedAt: '2026-03-01T10:00:00Z' });
+    fake.state.addSecret({ name: 'API_KEY', environment: 'production', updatedAt: '2026-03-02T08:00:00Z' });
+    const reader = fake.addToken(['secrets', 'environments']);
+    const repository = await call(
+      'GET',
+      '/repos/octo-org/shop/actions/secrets?per_page=1',
+      undefined,
+      reader
+    );
+    expect(repository.body).toEqual({
+      total_count: 2,
+      secrets: [{ name: 'DB_URL', created_at: '2026-01-05T10:00:00Z', updated_at: '2026-01-05T10:00:00Z' }]
+    });
+    expect(repository.headers.get('link')).toContain('rel="next"');
+    const environment = await call(
+      'GET',
+      '/repos/octo-org/shop/environments/production/secrets',
+      undefined,
+      reader
+    );
+    expect(environment.body).toEqual({
+      total_count: 1,
+      secrets: [{ name: 'API_KEY', created_at: '2026-03-01T10:00:00Z', updated_at: '2026-03-02T08:00:00Z' }]
+    });
+    const missing = await call('GET', '/repos/octo-org/shop/environments/qa/secrets', undefined, reader);
+    expect(missing.status).toBe(404);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('never lets the workflow token read them, and says which permission a personal token lacks', async () => {
+    const own = await call('GET', '/repos/octo-org/shop/actions/secrets');
+    expect([own.status, own.body.message, own.headers.get('x-accepted-github-permissions')]).toEqual([
+      403,
+      'Resource not accessible by integration',
+      'secrets=read'
+    ]);
+    const reader = fake.addToken(['secrets']);
+    expect((await call('GET', '/repos/octo-org/shop/actions/secrets', undefined, reader)).status).toBe(200);
+    const environment = await call(
+      'GET',
+      '/repos/octo-org/shop/environments/production/secrets',
+      undefined,
+      reader
+    );
+    expect([
+      environment.status,
+      environment.body.message,
+      environment.headers.get('x-accepted-github-permissions')
+    ]).toEqual([403, 'Resource not accessible by personal access token', 'environments=read']);
+    const issues = await call('GET', '/repos/octo-org/shop/issues', undefined, reader);
+    expect(issues.status).toBe(403);
+    expect(fake.calls.map((c) => c.injected)).toEqual(['permission', undefined, 'permission', 'permission']);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses a secret of an environment nobody created', () => {
+    expect(() =>
+      fake.state.addSecret({ name: 'X', environment: 'qa', updatedAt: '2026-03-01T10:00:00Z' })
+    ).toThrow('environment qa does not exist');
+  });
+});

@@ -30,7 +30,11 @@ export interface Violation {
   problems: SchemaProblem[];
 }
 
-type Permission = 'checks' | 'statuses' | 'deployments' | 'issues' | 'actions' | 'contents';
+type Permission =
+  'checks' | 'statuses' | 'deployments' | 'issues' | 'actions' | 'contents' | 'secrets' | 'environments';
+
+/** What the workflow's GITHUB_TOKEN (the fake's own token) can never be given. */
+const NEVER_GITHUB_TOKEN: readonly Permission[] = ['secrets', 'environments'];
 
 interface Injection {
   remaining: number;
@@ -75,6 +79,11 @@ export interface GitHubFake {
   }): void;
   /** Answers 403 "Resource not accessible by integration" to every call needing `permission`. */
   denyPermission(permission: Permission): void;
+  /**
+   * Another token: a fine-grained personal access token holding only `permissions` (reading
+   * secret metadata needs `secrets`, environment secrets `environments`). Returns the token.
+   */
+  addToken(permissions: readonly Permission[]): string;
   /** Called after each call was answered (a test can change state between polls). */
   onCall(listener: (call: FakeCall) => void): void;
   callsTo(operationId: string): FakeCall[];
@@ -88,6 +97,8 @@ function error(status: number, message: string, extra: Json = {}): Answer {
 }
 
 function permissionOf(operationId: string): Permission {
+  if (operationId === 'actions/list-repo-secrets') return 'secrets';
+  if (operationId === 'actions/list-environment-secrets') return 'environments';
   if (operationId.startsWith('checks/')) return 'checks';
   if (operationId.startsWith('issues/')) return 'issues';
   if (operationId.startsWith('actions/') || operationId.includes('environment')) return 'actions';
@@ -277,6 +288,26 @@ function handlers(api: GitHubOpenApi, selfUrl: () => URL): Record<string, Handle
       });
       return { status: 201, body: state.renderIssue(record) };
     },
+    'actions/list-repo-secrets': ({ query, state }) => {
+      const secrets = state.listSecrets();
+      const { page, headers } = paginate(secrets, query, selfUrl());
+      return {
+        status: 200,
+        headers,
+        body: { total_count: secrets.length, secrets: page.map((s) => state.renderSecret(s)) }
+      };
+    },
+    'actions/list-environment-secrets': ({ params, query, state }) => {
+      const environment = state.findEnvironment(params.environment_name!);
+      if (!environment) return error(404, 'Not Found');
+      const secrets = state.listSecrets(environment.name);
+      const { page, headers } = paginate(secrets, query, selfUrl());
+      return {
+        status: 200,
+        headers,
+        body: { total_count: secrets.length, secrets: page.map((s) => state.renderSecret(s)) }
+      };
+    },
     'repos/get-environment': ({ params, state }) => {
       const environment = state.findEnvironment(params.environment_name!);
       return environment
@@ -394,6 +425,8 @@ export async function startGitHubFake(
   const violations: Violation[] = [];
   const injections: Injection[] = [];
   const denied = new Set<Permission>();
+  /** Tokens other than the fake's own, with what each may do. */
+  const personalTokens = new Map<string, ReadonlySet<Permission>>();
   const listeners: ((call: FakeCall) => void)[] = [];
   const sockets = new Set<Socket>();
   let baseUrl = '';
@@ -438,7 +471,8 @@ export async function startGitHubFake(
       };
 
       const auth = req.headers.authorization ?? '';
-      if (!/^(token|bearer) /i.test(auth) || auth.replace(/^(token|bearer) /i, '') !== token) {
+      const presented = auth.replace(/^(token|bearer) /i, '');
+      if (!/^(token|bearer) /i.test(auth) || (presented !== token && !personalTokens.has(presented))) {
         violations.push({
           kind: 'auth',
           call: callName,
@@ -546,9 +580,29 @@ export async function startGitHubFake(
         }
         return;
       }
-      if (denied.has(permissionOf(operation.operationId))) {
+      const permission = permissionOf(operation.operationId);
+      const personal = personalTokens.get(presented);
+      if (
+        personal
+          ? !personal.has(permission)
+          : denied.has(permission) || NEVER_GITHUB_TOKEN.includes(permission)
+      ) {
         call.injected = 'permission';
-        send(error(403, 'Resource not accessible by integration'), matched);
+        // GitHub names what a fine-grained token or App lacks in this header.
+        send(
+          {
+            ...error(
+              403,
+              personal
+                ? 'Resource not accessible by personal access token'
+                : 'Resource not accessible by integration'
+            ),
+            headers: {
+              'x-accepted-github-permissions': `${permission}=${method === 'GET' ? 'read' : 'write'}`
+            }
+          },
+          matched
+        );
         return;
       }
       const handler = table[operation.operationId];
@@ -611,6 +665,11 @@ export async function startGitHubFake(
       });
     },
     denyPermission: (permission) => denied.add(permission),
+    addToken: (permissions) => {
+      const personal = `github_pat_fake${globalThis.crypto.randomUUID().replace(/-/g, '')}`;
+      personalTokens.set(personal, new Set(permissions));
+      return personal;
+    },
     onCall: (listener) => listeners.push(listener),
     callsTo: (operationId) => calls.filter((c) => c.operationId === operationId),
     close: () =>

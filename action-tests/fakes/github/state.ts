@@ -1,7 +1,7 @@
 /**
  * The state of the fake's one repository: commits and branches, check runs and their suites,
  * commit statuses, comparisons, issues, environments, deployments and their statuses, workflow
- * runs. Tests seed it before a run and read it after (what was created); the server renders each
+ * runs, and the names and dates of repository and environment secrets (GitHub never returns values). Tests seed it before a run and read it after (what was created); the server renders each
  * record into GitHub's JSON shape from the corpus templates.
  */
 import { templates, type Templates } from './corpus.ts';
@@ -56,6 +56,15 @@ export interface EnvironmentRecord {
   waitTimer?: number;
   branchPolicy?: 'protected' | 'custom';
   createdAt: string;
+}
+
+/** A secret as GitHub lists it: no value, only its name and dates. */
+export interface SecretRecord {
+  name: string;
+  /** Set for an environment secret: the environment's name as it was created. */
+  environment?: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface DeploymentStatusRecord {
@@ -113,6 +122,7 @@ export class GitHubState {
   readonly environments: EnvironmentRecord[] = [];
   readonly deployments: DeploymentRecord[] = [];
   readonly workflowRuns: WorkflowRunRecord[] = [];
+  readonly secrets: SecretRecord[] = [];
   /** The login of the token's user (creator of what the client creates). */
   tokenUser = 'github-actions[bot]';
   private nextId = 1000;
@@ -302,6 +312,51 @@ export class GitHubState {
     };
     this.environments.push(record);
     return record;
+  }
+
+  /**
+   * A repository secret, or an environment secret of an environment added before (GitHub keeps
+   * names upper case). Setting a name again updates it, as rotating the value does.
+   */
+  addSecret(input: {
+    name: string;
+    environment?: string;
+    updatedAt: string;
+    createdAt?: string;
+  }): SecretRecord {
+    const environment =
+      input.environment === undefined ? undefined : this.findEnvironment(input.environment)?.name;
+    if (input.environment !== undefined && environment === undefined)
+      throw new Error(`addSecret: environment ${input.environment} does not exist (addEnvironment first)`);
+    const name = input.name.toUpperCase();
+    const existing = this.secrets.find((s) => s.name === name && s.environment === environment);
+    if (existing) {
+      existing.updatedAt = input.updatedAt;
+      return existing;
+    }
+    const record: SecretRecord = {
+      name,
+      ...(environment !== undefined ? { environment } : {}),
+      createdAt: input.createdAt ?? input.updatedAt,
+      updatedAt: input.updatedAt
+    };
+    this.secrets.push(record);
+    return record;
+  }
+
+  /** The secrets of the repository (`environment` undefined) or of one environment, by name. */
+  listSecrets(environment?: string): SecretRecord[] {
+    return this.secrets
+      .filter((s) =>
+        environment === undefined
+          ? s.environment === undefined
+          : s.environment?.toLowerCase() === environment.toLowerCase()
+      )
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  renderSecret(record: SecretRecord): Json {
+    return { name: record.name, created_at: record.createdAt, updated_at: record.updatedAt };
   }
 
   findEnvironment(name: string): EnvironmentRecord | undefined {

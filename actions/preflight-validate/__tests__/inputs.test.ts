@@ -57,7 +57,10 @@ const INVALID: Record<string, string[]> = {
   'window-at': ['tomorrow', '2026-03-06', '2026-03-06T25:00', '2026-02-30T10:00Z'],
   'override-reason': ['urgent', 'x'.repeat(1001)],
   'require-reviewers': ['yes', 'always'],
-  'staging-environment': ['a\nb']
+  'staging-environment': ['a\nb'],
+  'secrets-token': ['${{ secrets.DEPLOY_SECRETS_READER }}', 'tok en'],
+  'secrets-settle': ['soon', '-1h', '31d'],
+  'secrets-max-age': ['quarterly', '90days', '3651d']
 };
 
 /** Inputs that any string fits (globs, a path): checked elsewhere (globs at run time, the file before any request). */
@@ -131,7 +134,10 @@ describe('the preflight-validate schema and action.yml', () => {
       'window-at': undefined,
       'override-reason': undefined,
       'require-reviewers': 'auto',
-      'staging-environment': 'staging'
+      'staging-environment': 'staging',
+      'secrets-token': undefined,
+      'secrets-settle': 3_600_000,
+      'secrets-max-age': 90 * 86_400_000
     });
   });
 
@@ -158,7 +164,10 @@ describe('the preflight-validate schema and action.yml', () => {
       'window-at': '2026-03-06T16:00',
       'override-reason': 'hotfix for the checkout outage',
       'require-reviewers': 'true',
-      'staging-environment': 'none'
+      'staging-environment': 'none',
+      'secrets-token': 'github_pat_11ABCDEFG0secretsReader',
+      'secrets-settle': '1d12h',
+      'secrets-max-age': '0'
     });
     expect(inputs).toMatchObject({
       sha: SHA,
@@ -174,7 +183,9 @@ describe('the preflight-validate schema and action.yml', () => {
       ],
       'holiday-calendar': 'DE-BY',
       'window-at': { date: '2026-03-06', minuteOfDay: 960, text: '2026-03-06T16:00' },
-      'staging-environment': null
+      'staging-environment': null,
+      'secrets-settle': 129_600_000,
+      'secrets-max-age': 0
     });
     expect(read({ ...ENV, 'window-at': '2026-03-06T21:00:00Z' })['window-at']).toEqual({
       instantMs: Date.parse('2026-03-06T21:00:00Z'),
@@ -198,9 +209,20 @@ describe('the preflight-validate schema and action.yml', () => {
     expect(error.message).not.toContain('bad token');
   });
 
+  it('masks secrets-token before parsing and never shows it', () => {
+    const secrets: string[] = [];
+    read({ ...ENV, 'secrets-token': 'github_pat_11ABCDEFG0secretsReader' }, secrets);
+    expect(secrets).toEqual(['github_pat_11ABCDEFG0secretsReader']);
+    const error = configurationError({ ...ENV, 'secrets-token': 'bad secrets token' });
+    expect(error.problems).toEqual([
+      { input: 'secrets-token', shownValue: '"***"', expected: 'a GitHub token without spaces' }
+    ]);
+    expect(error.message).not.toContain('bad secrets');
+  });
+
   it('names an unknown check id and lists the known ones', () => {
     expect(configurationError({ ...ENV, checks: 'ci,deploy' }).problems[0]!.expected).toBe(
-      'check ids from ci, up-to-date, security, incidents, window, reviewers, staging-verified (unknown: "deploy")'
+      'check ids from ci, up-to-date, security, incidents, window, reviewers, staging-verified, secrets (unknown: "deploy")'
     );
   });
 
@@ -288,6 +310,32 @@ describe('resolveInputs (the checks that need files, calendar data or the run co
     expect(
       (await problems({ environment: 'staging', checks: 'window' }, {}, {})).map((p) => p.input)
     ).toEqual(['sha']);
+  });
+
+  it('asks for secrets-token when the secrets check has no token at all', async () => {
+    expect(await problems({ environment: 'staging', checks: 'secrets,window' })).toEqual([
+      {
+        input: 'secrets-token',
+        shownValue: 'nothing',
+        expected:
+          'a token that may read secret metadata (fine-grained: "Secrets" and "Environments" read; classic: repo scope) for the secrets check'
+      }
+    ]);
+  });
+
+  it('says which input the secrets check token comes from', async () => {
+    const only = await resolveInputs(read(runner({ ...ENV, checks: 'secrets' })), files({}), env);
+    expect(toPreflightConfig(only).secrets).toEqual({
+      settleMs: 3_600_000,
+      maxAgeMs: 90 * 86_400_000,
+      token: 'github-token'
+    });
+    const own = await resolveInputs(
+      read(runner({ ...ENV, checks: 'secrets', 'secrets-token': 'github_pat_reader' })),
+      files({}),
+      env
+    );
+    expect(toPreflightConfig(own).secrets.token).toBe('secrets-token');
   });
 
   it('reads window-at without an offset in the timezone, across daylight saving', async () => {

@@ -89,7 +89,8 @@ describe('run', () => {
       'pass',
       'pass',
       'pass',
-      'pass'
+      'pass',
+      'skip'
     ]);
     expect(fake.summaries).toHaveLength(1);
     expect(fake.annotations).toEqual([]);

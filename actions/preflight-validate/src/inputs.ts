@@ -4,6 +4,7 @@
  * (`github-token`, `sha`): outside a runner those come from the environment.
  */
 import { z } from 'zod';
+import { parseDuration } from '@deploy-actions/core/inputs';
 import { duration, oneOf, readInputs, splitList } from '@deploy-actions/core/inputs';
 import {
   PREFLIGHT_CHECK_IDS,
@@ -169,6 +170,15 @@ const stagingEnvironment = parsed<string | null>((value) =>
       : { problem: 'an environment name, or none' }
 );
 
+/** A secret's age limit: days are the natural unit (`90d`), hours or minutes work too. */
+const age = (what: string, max: number) =>
+  parsed<number>((value) => {
+    const ms = parseDuration(value);
+    return ms !== undefined && ms <= max
+      ? ms
+      : { problem: `${what}: a duration such as 1h, 12h, 7d or 1d12h, at most ${max / 86_400_000}d` };
+  });
+
 const overrideReason = z
   .string()
   .min(10, 'a reason of at least 10 characters that a reviewer can judge later')
@@ -196,15 +206,24 @@ export const preflightSchema = z.object({
   'window-at': windowAt.optional(),
   'override-reason': overrideReason.optional(),
   'require-reviewers': oneOf(['auto', 'true', 'false'] as const).prefault('auto'),
-  'staging-environment': stagingEnvironment.prefault('staging')
+  'staging-environment': stagingEnvironment.prefault('staging'),
+  'secrets-token': token.optional(),
+  'secrets-settle': age('how long a rotated secret settles before a deploy', 30 * 86_400_000).prefault('1h'),
+  'secrets-max-age': age(
+    'the longest time between rotations, or 0 to only report ages',
+    3650 * 86_400_000
+  ).prefault('90d')
 });
 
 export type PreflightInputs = z.output<typeof preflightSchema>;
 
-/** Reads and validates every input; the token is masked before anything else happens. */
+/** Reads and validates every input; the tokens are masked before anything else happens. */
 export function readPreflightInputs(
   getInput: (name: string) => string,
   setSecret: (value: string) => void
 ): PreflightInputs {
-  return readInputs(preflightSchema, getInput, { setSecret, secrets: { 'github-token': 'whole' } });
+  return readInputs(preflightSchema, getInput, {
+    setSecret,
+    secrets: { 'github-token': 'whole', 'secrets-token': 'whole' }
+  });
 }

@@ -3,6 +3,7 @@
  * calendar) before any request, build the dependencies, run the checks, write outputs, annotations
  * and the summary. Every decision lives in the core library.
  */
+import { type GitHubSecretsClient } from '@deploy-actions/core/github';
 import path from 'node:path';
 import { runAction, type ActionContext } from '@deploy-actions/core/action';
 import { systemClock, type Clock } from '@deploy-actions/core/clock';
@@ -38,6 +39,8 @@ import { readPreflightInputs, type PreflightInputs } from './inputs.ts';
 
 export interface PreflightDependencies {
   github?: GitHubClient;
+  /** For the `secrets` check (default: a client with `secrets-token`, else `github-token`). */
+  secrets?: GitHubSecretsClient;
   clock?: Clock;
   files?: ReportFileAccess;
   env?: Record<string, string | undefined>;
@@ -121,11 +124,21 @@ export async function resolveInputs(
   const needsGitHub = selectChecks({ checks: inputs.checks, environment: inputs.environment }).some((id) =>
     PREFLIGHT_API_CHECKS.includes(id)
   );
+  const needsSecrets = inputs.checks.includes('secrets');
   let context: GitHubRunContext | undefined;
   try {
     context = readGitHubRunContext(env);
   } catch (error) {
-    if (needsGitHub) throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+    if (needsGitHub || needsSecrets)
+      throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+  }
+  if (needsSecrets && inputs['secrets-token'] === undefined && inputs['github-token'] === undefined) {
+    problems.push({
+      input: 'secrets-token',
+      shownValue: 'nothing',
+      expected:
+        'a token that may read secret metadata (fine-grained: "Secrets" and "Environments" read; classic: repo scope) for the secrets check'
+    });
   }
   if (needsGitHub && inputs['github-token'] === undefined) {
     problems.push({
@@ -193,6 +206,11 @@ export function toPreflightConfig(resolved: ResolvedInputs): PreflightConfig {
     ...(inputs['override-reason'] !== undefined ? { overrideReason: inputs['override-reason'] } : {}),
     requireReviewers: inputs['require-reviewers'],
     ...(stagingEnvironment !== null ? { stagingEnvironment } : {}),
+    secrets: {
+      settleMs: inputs['secrets-settle'],
+      maxAgeMs: inputs['secrets-max-age'],
+      token: inputs['secrets-token'] !== undefined ? 'secrets-token' : 'github-token'
+    },
     run: {
       repository: context ? `${context.repository.owner}/${context.repository.repo}` : '(unknown repository)',
       ...(context?.runId !== undefined ? { runId: context.runId } : {}),
@@ -257,8 +275,22 @@ export async function runWith(context: ActionContext, deps: PreflightDependencie
       logger: context.logger
     });
   }
+  let secrets = deps.secrets;
+  if (!secrets && selectChecks(config).includes('secrets')) {
+    const run = resolved.context!;
+    secrets = await createGitHubClient({
+      // GitHub's own token cannot read secret metadata; without secrets-token it is tried anyway
+      // so the 403 can say which permission is missing.
+      token: inputs['secrets-token'] ?? inputs['github-token']!,
+      repository: run.repository,
+      baseUrl: run.apiUrl,
+      userAgent: 'deploy-actions/preflight-validate',
+      logger: context.logger
+    });
+  }
   const report = await runPreflight(config, {
     ...(github ? { github } : {}),
+    ...(secrets ? { secrets } : {}),
     clock,
     logger: context.logger,
     files

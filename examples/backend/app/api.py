@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from psycopg2 import errorcodes
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -38,7 +38,9 @@ def list_items(
 
 
 @router.post("/items", response_model=ItemOut, status_code=status.HTTP_201_CREATED)
-def create_item(body: ItemCreate, session: Session = Depends(get_session)) -> Item:
+def create_item(
+    body: ItemCreate, request: Request, session: Session = Depends(get_session)
+) -> Item:
     item = Item(name=body.name, description=body.description, category=body.category)
     session.add(item)
     try:
@@ -51,6 +53,7 @@ def create_item(body: ItemCreate, session: Session = Depends(get_session)) -> It
             ) from None
         raise
     session.refresh(item)
+    request.app.state.metrics.item_created()
     return item
 
 

@@ -44,9 +44,12 @@ class Settings:
     # Path prefixes the fault switch applies to; empty: every route but /metrics.
     fault_paths: Tuple[str, ...] = ()
     startup_delay_seconds: float = 0.0
+    # An external HTTP service the app depends on; /ready checks it when set.
+    dependency_url: Optional[str] = field(default=None, repr=False)
     # Time limits of the readiness checks, in seconds.
     postgres_timeout: float = field(default=2.0, repr=False)
     redis_timeout: float = field(default=1.0, repr=False)
+    dependency_timeout: float = field(default=5.0, repr=False)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -76,6 +79,7 @@ class Settings:
             startup_delay_seconds=read(
                 "STARTUP_DELAY_SECONDS", cls.startup_delay_seconds, _parse_non_negative_float
             ),
+            dependency_url=read("DEPENDENCY_URL", cls.dependency_url, _parse_http_url),
         )
         if problems:
             raise ConfigError(problems)
@@ -121,6 +125,13 @@ def _parse_redis_url(raw: str) -> str:
     scheme, sep, rest = raw.partition("://")
     if not sep or scheme not in _REDIS_SCHEMES or not rest:
         raise ValueError("must be a URL like redis://host:6379/0")
+    return raw
+
+
+def _parse_http_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL, e.g. https://payments.internal/health")
     return raw
 
 

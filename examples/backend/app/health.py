@@ -1,8 +1,9 @@
 """Liveness (``/health``) and readiness (``/ready``) endpoints.
 
-``/health`` says the process is up and which build it runs; it never touches a dependency.
-``/ready`` checks PostgreSQL and Redis concurrently, each within its own time limit, and answers
-503 when any check fails, with a short, password-free reason per check.
+``/health`` says the process is up (``"status": "healthy"``) and which build it runs; it never
+touches a dependency. ``/ready`` checks PostgreSQL, Redis and, when ``DEPENDENCY_URL`` is set, an
+external HTTP service concurrently, each within its own time limit, and answers 503 when any check
+fails: that check says ``"status": "error"`` with a short, password-free reason.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import asyncio
 import re
 import socket
 import time
+import urllib.error
+import urllib.request
 from typing import Callable, List, Optional
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -51,7 +55,7 @@ async def health(request: Request) -> JSONResponse:
     state = request.app.state
     settings = state.settings
     body = HealthResponse(
-        status="ok",
+        status="healthy",
         version=settings.app_version,
         git_sha=settings.git_sha,
         uptime_seconds=round(time.monotonic() - state.started_at, 3),
@@ -68,8 +72,11 @@ async def health(request: Request) -> JSONResponse:
 async def ready(request: Request) -> JSONResponse:
     state = request.app.state
     settings = state.settings
-    secrets = [s for s in [settings.database_password] if s]
-    checks = await asyncio.gather(
+    dependency_url = settings.dependency_url
+    secrets = [
+        s for s in [settings.database_password, _url_password(dependency_url)] if s
+    ]
+    probes = [
         run_check(
             "postgresql",
             lambda: ping_postgres(settings.database_url, settings.postgres_timeout),
@@ -77,7 +84,17 @@ async def ready(request: Request) -> JSONResponse:
             secrets,
         ),
         run_check("redis", lambda: ping_redis(state.redis), settings.redis_timeout, secrets),
-    )
+    ]
+    if dependency_url:
+        probes.append(
+            run_check(
+                "external-http",
+                lambda: ping_http(dependency_url, settings.dependency_timeout),
+                settings.dependency_timeout,
+                secrets,
+            )
+        )
+    checks = await asyncio.gather(*probes)
     ok = all(check.status == "ok" for check in checks)
     body = ReadyResponse(status="ready" if ok else "not_ready", checks=list(checks))
     return JSONResponse(
@@ -99,7 +116,26 @@ async def run_check(
     latency_ms = round((time.perf_counter() - started) * 1000, 1)
     if error is None:
         return CheckResult(name=name, status="ok", latency_ms=latency_ms)
-    return CheckResult(name=name, status="fail", latency_ms=latency_ms, error=error)
+    return CheckResult(name=name, status="error", latency_ms=latency_ms, error=error)
+
+
+class HttpStatusError(Exception):
+    """The dependency answered, but not with success."""
+
+
+def ping_http(url: str, timeout_seconds: float) -> None:
+    """GET the dependency's URL: any 2xx or 3xx answer within the time limit passes."""
+    request = urllib.request.Request(url, headers={"User-Agent": "example-app readiness"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_seconds) as response:
+            response.read(1024)
+    except urllib.error.HTTPError as error:
+        # The reason phrase comes from the other service: only the status code is reported.
+        raise HttpStatusError(f"HTTP {error.code}") from None
+
+
+def _url_password(url: Optional[str]) -> Optional[str]:
+    return urlsplit(url).password if url else None
 
 
 _KNOWN_REASONS = [

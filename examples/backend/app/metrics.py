@@ -1,4 +1,5 @@
-"""Prometheus metrics of the HTTP traffic, kept in a registry per application instance."""
+"""Prometheus metrics of the HTTP traffic and of the business (items created), kept in a registry
+per application instance."""
 
 from __future__ import annotations
 
@@ -39,6 +40,16 @@ class HttpMetrics:
             buckets=DURATION_BUCKETS,
             registry=self.registry,
         )
+        # The business metric: what users achieve, which error rates and latencies do not show
+        # (a release that quietly stops saving items answers fast and with 2xx).
+        self.items_created = Counter(
+            "items_created",
+            "Items created through the API.",
+            ["track", "version"],
+            registry=self.registry,
+        )
+        # Exported at 0 from the start, so a rate over the first items counts them all.
+        self.items_created.labels(self._track, self._version)
         build_info = Gauge(
             "app_build_info",
             "The running build; always 1.",
@@ -46,6 +57,9 @@ class HttpMetrics:
             registry=self.registry,
         )
         build_info.labels(settings.track, settings.app_version, settings.git_sha).set(1)
+
+    def item_created(self) -> None:
+        self.items_created.labels(self._track, self._version).inc()
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(self._track, self._version, method, route, str(status)).inc()

@@ -66,6 +66,8 @@ def test_empty_values_count_as_unset() -> None:
         ("DATABASE_URL", "mysql://db/app", "DATABASE_URL must start with postgresql://"),
         ("DATABASE_URL", "postgresql://db:5432", "DATABASE_URL must name a database"),
         ("REDIS_URL", "cache:6379", "REDIS_URL must be a URL like redis://host:6379/0"),
+        ("DEPENDENCY_URL", "payments.internal", "DEPENDENCY_URL must be an http:// or https:// URL"),
+        ("DEPENDENCY_URL", "ftp://payments/x", "DEPENDENCY_URL must be an http:// or https:// URL"),
     ],
 )
 def test_invalid_values_are_named(name: str, value: str, message: str) -> None:
@@ -104,3 +106,10 @@ def test_urls_are_redacted_for_logs() -> None:
     )
     assert settings.database_url_redacted == "postgresql://app:***@db/app"
     assert settings.redis_url_redacted == "redis://:***@cache:6379/0"
+
+
+def test_the_external_dependency_is_configured_by_url_with_a_5_second_limit() -> None:
+    settings = Settings.from_env({"DEPENDENCY_URL": "https://payments.internal/health"})
+    assert settings.dependency_url == "https://payments.internal/health"
+    assert settings.dependency_timeout == 5.0
+    assert Settings.from_env({}).dependency_url is None

@@ -47,3 +47,11 @@ def test_durations_use_the_same_labels_and_buckets_up_to_ten_seconds(client: Tes
 def test_build_info(client: TestClient) -> None:
     exposition = client.get("/metrics").text
     assert sample_value(exposition, "app_build_info", {**LABELS, "git_sha": "0123abc"}) == 1
+
+
+def test_items_created_counts_only_what_was_saved(client: TestClient) -> None:
+    assert sample_value(client.get("/metrics").text, "items_created_total", LABELS) == 0
+    assert client.post("/api/items", json={"name": "kettle"}).status_code == 201
+    assert client.post("/api/items", json={"name": "kettle"}).status_code == 409
+    assert client.post("/api/items", json={"name": "teapot"}).status_code == 201
+    assert sample_value(client.get("/metrics").text, "items_created_total", LABELS) == 2

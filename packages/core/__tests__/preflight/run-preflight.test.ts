@@ -39,6 +39,7 @@ function config(change: Partial<PreflightConfig> = {}): PreflightConfig {
     window: { timeZone: 'America/New_York', freezeWindows: rules('Fri 16:00-24:00; Sat; Sun'), holidays: [] },
     requireReviewers: 'auto',
     stagingEnvironment: 'staging',
+    secrets: { settleMs: 3_600_000, maxAgeMs: 90 * 86_400_000, token: 'secrets-token' },
     run: { repository: 'octo-org/shop', runId: 9876543210, actor: 'octocat' },
     ...change
   };
@@ -109,7 +110,8 @@ describe('runPreflight', () => {
       ['incidents', 'pass'],
       ['window', 'pass'],
       ['reviewers', 'pass'],
-      ['staging-verified', 'pass']
+      ['staging-verified', 'pass'],
+      ['secrets', 'skip']
     ]);
     expect(report.override).toBeUndefined();
   });
@@ -127,7 +129,8 @@ describe('runPreflight', () => {
         'staging-verified',
         'skip',
         'Only for production-like environments (names starting with "prod"), unless listed in `checks`.'
-      ]
+      ],
+      ['secrets', 'skip', 'Not selected in `checks`.']
     ]);
   });
 
@@ -144,6 +147,32 @@ describe('runPreflight', () => {
       status: 'fail',
       reason: 'Could not check: GitHub API GET /x failed with HTTP 502: Bad Gateway'
     });
+  });
+
+  it('runs the secrets check with its own client, at the time the checks run', async () => {
+    const secrets = {
+      listRepositorySecrets: async () => [
+        { name: 'DB_URL', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-03-03T14:30:00Z' }
+      ],
+      listEnvironmentSecrets: async () => []
+    };
+    const report = await runPreflight(config({ environment: 'staging', checks: ['secrets'] }), {
+      secrets,
+      clock: new ManualClock(0, TUESDAY),
+      logger: new MemoryLogger(),
+      files: noFiles
+    });
+    expect(report.failedChecks).toEqual(['secrets']);
+    expect(report.checks.find((c) => c.id === 'secrets')?.reason).toMatch(
+      /^1 secret updated less than 1h ago: DB_URL \(repository, 30m ago\)/
+    );
+    await expect(
+      runPreflight(config({ environment: 'staging', checks: ['secrets'] }), {
+        clock: new ManualClock(0, TUESDAY),
+        logger: new MemoryLogger(),
+        files: noFiles
+      })
+    ).rejects.toThrow('no secrets client was given');
   });
 
   it('evaluates the window at window-at, and an override turns window and incidents into recorded warnings', async () => {

@@ -187,6 +187,24 @@ export interface GitHubClient {
   ): Promise<GitHubDeploymentStatus>;
 }
 
+/** A repository or environment secret as GitHub lists it: its name and dates, never a value. */
+export interface SecretMetadata {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Secret metadata, read with a token that may read it (GitHub's `GITHUB_TOKEN` never may): kept
+ * apart from GitHubClient because it is built from `secrets-token`.
+ */
+export interface GitHubSecretsClient {
+  /** The repository's Actions secrets (every environment can read them). */
+  listRepositorySecrets(): Promise<SecretMetadata[]>;
+  /** The environment's own secrets; `undefined` when the environment does not exist. */
+  listEnvironmentSecrets(environment: string): Promise<SecretMetadata[] | undefined>;
+}
+
 /** Why a call failed, for the message and for callers that treat some kinds differently. */
 export type GitHubErrorKind =
   'not-found' | 'permission' | 'rate-limit' | 'server' | 'network' | 'invalid' | 'auth' | 'budget';
@@ -199,7 +217,9 @@ export class GitHubApiError extends Error {
     readonly kind: GitHubErrorKind,
     readonly status: number | undefined,
     /** `GET /repos/{owner}/{repo}/...` */
-    readonly endpoint: string
+    readonly endpoint: string,
+    /** GitHub's `x-accepted-github-permissions` on a 403: what a fine-grained token or App needs. */
+    readonly acceptedPermissions?: string
   ) {
     super(message);
   }

@@ -18,8 +18,10 @@ export {
   type GitHubEnvironment,
   type GitHubErrorKind,
   type GitHubIssue,
+  type GitHubSecretsClient,
   permissionFor,
   type RepoRef,
+  type SecretMetadata,
   type WorkflowRun
 } from './client.ts';
 export { type GitHubRunContext, MissingGitHubContextError, readGitHubRunContext } from './context.ts';

@@ -23,6 +23,8 @@ import {
   type GitHubClient,
   type GitHubErrorKind,
   type GitHubIssue,
+  type GitHubSecretsClient,
+  type SecretMetadata,
   type RepoRef,
   type WorkflowRun
 } from './client.ts';
@@ -122,6 +124,14 @@ function toDeploymentStatus(raw: Json): GitHubDeploymentStatus {
   };
 }
 
+function toSecret(raw: Json): SecretMetadata {
+  return {
+    name: raw.name as string,
+    createdAt: raw.created_at as string,
+    updatedAt: raw.updated_at as string
+  };
+}
+
 function toEnvironment(raw: Json): GitHubEnvironment {
   const policy = raw.deployment_branch_policy as Json | null | undefined;
   return {
@@ -196,11 +206,20 @@ function describeFailure(error: unknown, endpoint: string): GitHubApiError {
     kind = 'network';
   }
   const what = kind === 'network' ? `no answer (${e.message})` : `HTTP ${status}: ${apiMessage}`;
-  return new GitHubApiError(`GitHub API ${endpoint} failed with ${what}${advice}`, kind, status, endpoint);
+  const accepted = kind === 'permission' ? headers['x-accepted-github-permissions'] : undefined;
+  return new GitHubApiError(
+    `GitHub API ${endpoint} failed with ${what}${advice}`,
+    kind,
+    status,
+    endpoint,
+    accepted
+  );
 }
 
 /** Creates the client; imports Octokit and the plugins on first use (see the module comment). */
-export async function createGitHubClient(options: OctokitClientOptions): Promise<GitHubClient> {
+export async function createGitHubClient(
+  options: OctokitClientOptions
+): Promise<GitHubClient & GitHubSecretsClient> {
   const [{ GitHub, defaults, getOctokitOptions }, { retry }, { throttling }] = await Promise.all([
     import('@actions/github/lib/utils'),
     import('@octokit/plugin-retry'),
@@ -373,6 +392,19 @@ export async function createGitHubClient(options: OctokitClientOptions): Promise
           })
         );
       } catch (error) {
+        if (error instanceof GitHubApiError && error.kind === 'not-found') return undefined;
+        throw error;
+      }
+    },
+    async listRepositorySecrets() {
+      return (await paginate('GET /repos/{owner}/{repo}/actions/secrets', {})).map(toSecret);
+    },
+    async listEnvironmentSecrets(environment) {
+      try {
+        const route = 'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets';
+        return (await paginate(route, { environment_name: environment })).map(toSecret);
+      } catch (error) {
+        // GitHub answers 404 for an environment that does not exist: it has no secrets.
         if (error instanceof GitHubApiError && error.kind === 'not-found') return undefined;
         throw error;
       }

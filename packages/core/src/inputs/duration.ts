@@ -1,12 +1,12 @@
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
-const ORDER = ['h', 'm', 's', 'ms'];
-const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+const ORDER = ['d', 'h', 'm', 's', 'ms'];
+const PART = /(\d+(?:\.\d+)?)(ms|d|h|m|s)/gy;
 
 /** What a duration input accepts, for error messages. */
 export const DURATION_HINT = 'a duration such as 500ms, 30s, 5m, 1h or 1h30m (a bare number is seconds)';
 
 /**
- * Parses `500ms`, `30s`, `5m`, `1h`, `1h30m` (units largest first, each at most once) or a bare
+ * Parses `500ms`, `30s`, `5m`, `1h`, `1h30m`, `90d` (units largest first, each at most once) or a bare
  * number of seconds into milliseconds. Returns `undefined` for anything else, including negative
  * values, so the caller can say what was expected.
  */

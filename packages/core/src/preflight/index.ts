@@ -66,6 +66,15 @@ export {
   type StagingDetails,
   type UpToDateDetails
 } from './github-checks.ts';
+export {
+  assessSecrets,
+  checkSecrets,
+  formatAge,
+  type SecretEntry,
+  type SecretsCheckOptions,
+  type SecretScope,
+  type SecretsDetails
+} from './secrets.ts';
 export { checkWindow, formatWait, type WindowDetails } from './window-check.ts';
 export {
   type PreflightConfig,

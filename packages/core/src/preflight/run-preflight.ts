@@ -4,12 +4,13 @@
  * unless `window-at` plans another), and assembles the report. Every dependency is passed in.
  */
 import type { Clock } from '../clock.ts';
-import type { GitHubClient } from '../github/client.ts';
+import type { GitHubClient, GitHubSecretsClient } from '../github/client.ts';
 import type { Logger } from '../logger.ts';
 import type { HolidayRange } from '../window/holidays.ts';
 import type { WindowConfig } from '../window/evaluate-window.ts';
 import { checkCi } from './ci.ts';
 import { checkIncidents, checkReviewers, checkStagingVerified, checkUpToDate } from './github-checks.ts';
+import { checkSecrets } from './secrets.ts';
 import type { SeverityThreshold } from './scanners/finding.ts';
 import { assessSecurity, loadScannerReports, type ReportFileAccess, type ReportSource } from './security.ts';
 import {
@@ -44,12 +45,16 @@ export interface PreflightConfig {
   requireReviewers: 'auto' | 'true' | 'false';
   /** `undefined` when disabled (`none`). */
   stagingEnvironment?: string;
+  /** The `secrets` check: its limits, and which input its token came from. */
+  secrets: { settleMs: number; maxAgeMs: number; token: 'secrets-token' | 'github-token' };
   run: { repository: string; runId?: number; actor?: string };
 }
 
 export interface PreflightDeps {
   /** Needed when an API check is selected. */
   github?: GitHubClient;
+  /** Needed when `secrets` is selected: built from `secrets-token`. */
+  secrets?: GitHubSecretsClient;
   clock: Clock;
   logger: Logger;
   files: ReportFileAccess;
@@ -99,6 +104,8 @@ export async function runPreflight(config: PreflightConfig, deps: PreflightDeps)
   const github = deps.github;
   if (selected.some((id) => PREFLIGHT_API_CHECKS.includes(id)) && !github)
     throw new Error('runPreflight: a GitHub check is selected but no GitHub client was given');
+  if (selected.includes('secrets') && !deps.secrets)
+    throw new Error('runPreflight: the secrets check is selected but no secrets client was given');
   deps.logger.info(`Preflight for ${config.sha.slice(0, 7)} → ${config.environment}: ${selected.join(', ')}`);
 
   const guard = async (
@@ -171,7 +178,13 @@ export async function runPreflight(config: PreflightConfig, deps: PreflightDeps)
         sha: config.sha,
         stagingEnvironment: config.stagingEnvironment
       });
-    }
+    },
+    secrets: () =>
+      checkSecrets(deps.secrets!, {
+        environment: config.environment,
+        ...config.secrets,
+        nowMs: deps.clock.date().getTime()
+      })
   };
 
   const results = new Map<PreflightCheckId, PreflightCheckResult>();

@@ -9,6 +9,7 @@ import type { CiDetails } from './ci.ts';
 import type { IncidentDetails } from './github-checks.ts';
 import type { PreflightReport } from './run-preflight.ts';
 import { VULN_SEVERITIES } from './scanners/finding.ts';
+import { formatAge, type SecretsDetails } from './secrets.ts';
 import type { SecurityDetails } from './security.ts';
 import type { PreflightCheckResult, PreflightCheckStatus } from './types.ts';
 import type { WindowDetails } from './window-check.ts';
@@ -136,6 +137,35 @@ function incidentSection(check: PreflightCheckResult): string | undefined {
   ].join('\n\n');
 }
 
+const SECRET_VERDICT = {
+  ok: '✅',
+  settling: '❌ updated too recently',
+  overdue: '❌ rotation overdue'
+} as const;
+
+function secretsSection(check: PreflightCheckResult): string | undefined {
+  const d = check.details as Partial<SecretsDetails>;
+  if (!d.secrets || d.secrets.length === 0) return undefined;
+  const body = table(
+    ['secret', 'scope', 'updated', 'age', ''],
+    d.secrets.map((s) => [
+      s.name,
+      s.scope === 'repository'
+        ? `repository (every environment)${s.overriddenByEnvironment ? `; ${d.environment} has its own` : ''}`
+        : `environment ${d.environment}`,
+      s.updatedAt,
+      formatAge(s.ageMs),
+      SECRET_VERDICT[s.verdict]
+    ])
+  );
+  const note = `<sub>secrets-settle: ${formatAge(d.settleMs ?? 0)} · secrets-max-age: ${
+    d.maxAgeMs ? formatAge(d.maxAgeMs) : 'none (ages reported only)'
+  } · names and dates only: GitHub never returns a secret's value</sub>`;
+  return check.status === 'fail' || d.secrets.length <= 10
+    ? `### Secrets\n\n${body}\n\n${note}`
+    : details(`Secrets: ${d.secrets.length}`, `${body}\n\n${note}`);
+}
+
 function windowSection(check: PreflightCheckResult): string | undefined {
   const d = check.details as Partial<WindowDetails>;
   if (!d.week) return undefined;
@@ -190,6 +220,9 @@ export function renderPreflightSummary(report: PreflightReport): string {
       : undefined,
     byId.get('window') && byId.get('window')!.status !== 'skip'
       ? windowSection(byId.get('window')!)
+      : undefined,
+    byId.get('secrets') && byId.get('secrets')!.status !== 'skip'
+      ? secretsSection(byId.get('secrets')!)
       : undefined
   ].filter((s): s is string => s !== undefined);
   parts.push(...sections);

@@ -8,11 +8,12 @@ export const PREFLIGHT_CHECK_IDS = [
   'incidents',
   'window',
   'reviewers',
-  'staging-verified'
+  'staging-verified',
+  'secrets'
 ] as const;
 export type PreflightCheckId = (typeof PREFLIGHT_CHECK_IDS)[number];
 
-/** The checks that read the GitHub API (they need `github-token`). */
+/** The checks that read the GitHub API with `github-token` (`secrets` reads it with `secrets-token`). */
 export const PREFLIGHT_API_CHECKS: readonly PreflightCheckId[] = [
   'ci',
   'up-to-date',

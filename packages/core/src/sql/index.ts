@@ -24,4 +24,11 @@ export {
   type SqlUnitAnalysis,
   type SqlUnitInput
 } from './analyzer.ts';
-export type { StatementOrigin } from './check-context.ts';
+export {
+  type CheckContext,
+  type LockEffect,
+  newUnitState,
+  type ReportOptions,
+  type StatementOrigin,
+  type UnitState
+} from './check-context.ts';
