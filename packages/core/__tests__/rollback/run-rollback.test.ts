@@ -17,7 +17,8 @@ import { Redactor } from '../../src/redact.ts';
 import type { MetricProvider } from '../../src/providers/metrics/provider.ts';
 import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
 import type { DowngradeConfig, DowngradeReport } from '../../src/rollback/downgrade.ts';
-import { runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
+import { ROLLBACK_STEPS, runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
+import type { RollbackRun } from '../../src/rollback/steps/rollback-run.ts';
 import { ScriptedHttp, type Script } from '../fakes/scripted-http.ts';
 
 const SHA_GOOD = 'a'.repeat(40);
@@ -575,5 +576,22 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     );
     expect(asked).toBe(0);
     expect(result.steps.find((s) => s.name === 'recovery')).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('ROLLBACK_STEPS', () => {
+  it('names nine distinct steps, traffic first, and never skips traffic when a router is given', () => {
+    const names = ROLLBACK_STEPS.map((s) => s.name);
+    expect(names[0]).toBe('traffic');
+    expect(new Set(names).size).toBe(9);
+    const run = { config: base, deps: setup().deps, facts: {} } as unknown as RollbackRun;
+    expect(ROLLBACK_STEPS[0]!.skipReason(run)).toBeUndefined();
+  });
+
+  it('derives the next steps from the failed steps, in the order they ran', async () => {
+    const { deps } = setup({ exit: 3, router: new FakeRouter('throws') });
+    const report = await runRollback(base, deps);
+    const advice = (name: string) => ROLLBACK_STEPS.find((s) => s.name === name)!.whenFailed;
+    expect(report.nextSteps).toEqual([advice('traffic'), advice('redeploy')]);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * What every rollback step sees: the configuration, the dependencies, the step recorder, and the
+ * facts earlier steps found (the target, the health report, …). Steps read and add facts; nothing
+ * else is shared between them.
+ */
+import type { HealthGateReport } from '../../health/report.ts';
+import type { DowngradeReport } from '../downgrade.ts';
+import type { RollbackEvent } from '../notify.ts';
+import type { RecoveryReport } from '../recovery.ts';
+import type { RollbackConfig, RollbackDeps } from '../run-rollback.ts';
+import type { NotificationResult } from '../send-notification.ts';
+import type { Step, StepRecorder } from '../sequence.ts';
+import type { DeploymentRecord, RollbackTarget } from '../target.ts';
+
+/** What the steps found and did; the report is built from it. */
+export interface RollbackFacts {
+  /** The deployment being rolled back, when the history shows one. */
+  current?: DeploymentRecord;
+  target?: RollbackTarget;
+  health?: HealthGateReport;
+  downgrade?: DowngradeReport;
+  recovery?: RecoveryReport;
+  notification?: NotificationResult;
+  incidentUrl?: string;
+  restoredDeploymentId?: number;
+}
+
+export interface RollbackRun {
+  config: RollbackConfig;
+  deps: RollbackDeps;
+  /** Redacts text sent off the runner: the run's secrets and credential shapes. */
+  outbound: (text: string) => string;
+  startedAt: Date;
+  recorder: StepRecorder;
+  facts: RollbackFacts;
+}
+
+export type RollbackStep = Step<RollbackRun>;
+
+/** The rollback as people are told of it (notification and incident), from the steps so far. */
+export function rollbackEvent(run: RollbackRun): RollbackEvent {
+  const { config, facts, recorder } = run;
+  const event: RollbackEvent = {
+    environment: config.environment,
+    outcome: recorder.blockingFailures().length === 0 ? 'rolled-back' : 'failed',
+    reason: config.reason,
+    triggeredBy: config.triggeredBy,
+    startedAt: run.startedAt.toISOString(),
+    durationSeconds: recorder.elapsedMs() / 1000,
+    problems: recorder.steps.filter((s) => s.status === 'failed').map((s) => `${s.name}: ${s.detail}`)
+  };
+  if (facts.current) event.fromVersion = facts.current.version;
+  if (facts.target) event.toVersion = facts.target.version;
+  if (facts.target?.sha) event.toSha = facts.target.sha;
+  if (facts.health) event.healthy = facts.health.healthy;
+  if (config.runUrl) event.runUrl = config.runUrl;
+  if (facts.incidentUrl) event.incidentUrl = facts.incidentUrl;
+  if (config.notify?.mention) event.mention = config.notify.mention;
+  return event;
+}
