@@ -58,7 +58,8 @@ describe('the rollback schema and action.yml', () => {
     ['metrics', 'datadog'],
     ['nginx-upstream-file', undefined],
     ['database-url', 'not-a-url'],
-    ['database-url', 'mysql://u:pw@db/app']
+    ['database-url', 'mysql://u:pw@db/app'],
+    ['health-smoke', 'GET /ok 200\nfetch everything']
   ])('rejects %s = %j and names the input', (input, value) => {
     const given: Record<string, string> =
       value === undefined ? { ...REQUIRED, router: 'nginx' } : { ...REQUIRED, [input]: value };

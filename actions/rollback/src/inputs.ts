@@ -1,8 +1,8 @@
 /**
  * The rollback inputs: one zod schema whose keys are exactly the action.yml input names. The router
  * and metric inputs are core's shared fragments (same names and rules as canary-step; of the metric
- * inputs, those that measure the stable track), the health options are health-gate's with a
- * `health-` prefix. Defaults here equal action.yml's (a test checks).
+ * inputs, those that measure the stable track), the health inputs are core's health fragment
+ * (health-gate's) with a `health-` prefix. Defaults here equal action.yml's (a test checks).
  */
 import { z } from 'zod';
 import {
@@ -14,8 +14,8 @@ import {
   databaseUrlSecrets,
   decimal,
   duration,
-  headerLines,
   headerSecretValues,
+  healthInputs,
   httpUrl,
   integer,
   metricProviderInputs,
@@ -24,10 +24,11 @@ import {
   readInputs,
   trafficRouterInputs,
   urlCredentials,
-  urlPath
+  versionInput
 } from '@deploy-actions/core';
 
-const version = z.string().regex(/^[^\s]{1,128}$/, 'a version without spaces, such as 1.4.0 or v1.4.0-rc.1');
+/** health-gate's probe inputs, `health-` prefixed; the rollback waits less for a version that served a moment ago. */
+const rollbackHealthInputs = healthInputs('health-', { interval: '2s', startPeriod: '5s', deadline: '2m' });
 /** The metric inputs the recovery watch uses: it measures the restored (stable) version only. */
 const recoveryMetricInputs = {
   metrics: metricProviderInputs.metrics,
@@ -47,15 +48,13 @@ export const RECOVERY_ONLY_INPUTS = [
   'requests-query'
 ] as const;
 
-const sha = z.string().regex(/^[0-9a-fA-F]{7,40}$/, 'a git commit sha: 7 to 40 hexadecimal characters');
-
 export const rollbackSchema = z
   .object({
     'github-token': z.string().optional(),
     environment: z
       .string()
       .regex(/^[^\s/][^\n\r]{0,254}$/, 'a GitHub environment name such as production (one line)'),
-    version: version.optional(),
+    version: versionInput().optional(),
     reason: z.string().max(1000, 'a reason of at most 1000 characters').optional(),
     ...trafficRouterInputs,
     // Rollback moves traffic only when a router is given.
@@ -69,19 +68,9 @@ export const rollbackSchema = z
     'database-url': postgresUrl('postgresql://user@db:5432/app').optional(),
     'downgrade-lock-timeout': duration({ min: 100, max: 600_000 }).prefault('5s'),
     'downgrade-statement-timeout': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('60s'),
-    'health-url': httpUrl().optional(),
-    'health-path': urlPath().prefault('/health'),
-    // No default in the schema: action.yml's `/ready` applies on the runner, and an empty value disables it.
-    'health-ready-path': urlPath().optional(),
-    'health-expected-version': version.optional(),
-    'health-expected-sha': sha.optional(),
-    'health-interval': duration({ min: 100, max: 600_000 }).prefault('2s'),
-    'health-timeout': duration({ min: 100, max: 300_000 }).prefault('5s'),
-    'health-start-period': duration({ max: 3_600_000 }).prefault('5s'),
-    'health-retries': integer({ min: 1, max: 1000 }).prefault('3'),
-    'health-success-threshold': integer({ min: 1, max: 1000 }).prefault('2'),
-    'health-deadline': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('2m'),
-    'health-headers': headerLines().optional(),
+    ...rollbackHealthInputs,
+    // Without it there is no health step; health-gate's `url` is required.
+    'health-url': rollbackHealthInputs['health-url'].optional(),
     'notify-webhook': httpUrl().optional(),
     'notify-format': oneOf(['slack', 'teams', 'json'] as const).prefault('slack'),
     'notify-mention': z.string().max(200, 'at most 200 characters').optional(),

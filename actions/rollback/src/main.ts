@@ -24,6 +24,7 @@ import {
   renderRollbackSummary,
   runRollback,
   systemClock,
+  toHealthCheck,
   toMetricProviderSpec,
   toTrafficRouterSpec,
   type ActionContext,
@@ -48,32 +49,13 @@ import { RECOVERY_ONLY_INPUTS, readRollbackInputs, type RollbackInputs } from '.
 export function toHealthConfig(inputs: RollbackInputs): HealthGateConfig | undefined {
   const url = inputs['health-url'];
   if (url === undefined) return undefined;
-  const healthPath = inputs['health-path'];
   return {
-    target: {
-      url,
-      healthPath,
-      ...(inputs['health-ready-path'] !== undefined ? { readyPath: inputs['health-ready-path'] } : {}),
-      ...(inputs['health-expected-version'] !== undefined
-        ? { expectedVersion: inputs['health-expected-version'] }
-        : {}),
-      ...(inputs['health-expected-sha'] !== undefined ? { expectedSha: inputs['health-expected-sha'] } : {}),
-      headers: inputs['health-headers'] ?? {},
-      timeoutMs: inputs['health-timeout']
-    },
-    gate: {
-      intervalMs: inputs['health-interval'],
-      startPeriodMs: inputs['health-start-period'],
-      retries: inputs['health-retries'],
-      successThreshold: inputs['health-success-threshold'],
-      deadlineMs: inputs['health-deadline']
-    },
-    // The rollback verifies liveness, readiness and version; latency and smoke stay health-gate's.
+    ...toHealthCheck('health-', { ...inputs, 'health-url': url }),
+    // The rollback verifies liveness, readiness, version and smoke; latency stays health-gate's.
     latencySamples: 0,
-    latencyPath: healthPath,
+    latencyPath: inputs['health-path'],
     latencyConcurrency: 1,
-    maxP99Ms: 600_000,
-    smoke: []
+    maxP99Ms: 600_000
   };
 }
 

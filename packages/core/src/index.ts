@@ -22,6 +22,7 @@ export * from './health/smoke.ts';
 export * from './health/latency.ts';
 export * from './health/report.ts';
 export * from './health/run-health-gate.ts';
+export * from './health/inputs.ts';
 export { startDeadline, PHASE_NAMES, type Deadline, type HealthPhase } from './health/deadline.ts';
 export {
   MIN_ANSWERED_PER_WINDOW,
