@@ -210,6 +210,7 @@ describe('rollback', () => {
     expect(weight()).toBe(0);
     expect(run.outputs['rolled-back-to']).toBe('1.4.0');
     expect(run.outputs.healthy).toBe('true');
+    expect(run.outputs.verified).toBe('true');
     expect(readFileSync(redeployLog(), 'utf8').trim()).toBe(`1.4.0 ${GOOD_SHA} production`);
     expect(stepStatus(run)).toMatchObject({
       traffic: 'done',
@@ -298,6 +299,48 @@ describe('rollback', () => {
     expect(stepStatus(run)).toMatchObject({ health: 'failed', notify: 'done', incident: 'done' });
     expect(github.state.deployments.at(-1)!.statuses.at(-1)!.state).toBe('failure');
     expect(github.state.issues.at(-1)!.body).toContain('health');
+  }, 60_000);
+
+  it('verifies that /health reports the restored version without being told it, and runs health-smoke', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'health-expected-version': '',
+      'health-smoke': 'GET /api/items 200\nGET /health 200 1.4.0'
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.verified).toBe('true');
+    expect(report(run).verification).toEqual({
+      verified: true,
+      health: 'held',
+      version: 'held',
+      smoke: 'held',
+      recovery: 'not checked',
+      expected: { source: 'restored', version: '1.4.0' }
+    });
+    expect(run.summary).toContain('**✅ verified**');
+    expect(run.summary).toContain('1.4.0, the restored version');
+  }, 60_000);
+
+  it('is not verified when the old version still answers /health, or a smoke check fails', async () => {
+    const github = await badRelease();
+    // The bad version answers directly, healthy but 1.5.0: only the version check can catch it.
+    const stale = await rollback(github, {
+      'health-url': bad.url,
+      'health-expected-version': '',
+      'health-deadline': '3s'
+    });
+    expect(stale.exitCode).toBe(1);
+    expect(stale.outputs.verified).toBe('false');
+    expect(report(stale).verification).toMatchObject({ version: 'failed' });
+    expect(report(stale).health!.failedChecks.map((c) => c.name)).toContain('version');
+
+    await fake!.close();
+    const again = await badRelease();
+    const smokeFails = await rollback(again, { 'health-smoke': 'GET /api/no-such-thing 200' });
+    expect(smokeFails.exitCode).toBe(1);
+    expect(smokeFails.outputs.verified).toBe('false');
+    expect(report(smokeFails).verification).toMatchObject({ health: 'failed', smoke: 'failed' });
+    expect(stepStatus(smokeFails)).toMatchObject({ traffic: 'done', health: 'failed', incident: 'done' });
   }, 60_000);
 
   it('sends no secret off the runner when a failing redeploy prints a token and a database URL', async () => {
@@ -425,7 +468,10 @@ describe('rollback', () => {
     ['recovery-window', 'soon'],
     ['probe-stable-url', ''],
     ['recovery-interval', '1h'],
-    ['create-incident', 'yes']
+    ['create-incident', 'yes'],
+    ['verify-version', 'maybe'],
+    ['health-smoke', 'fetch everything'],
+    ['history', '{"schema": "something-else/v1"}']
   ])(
     'refuses %s=%j before anything is touched',
     async (input, value) => {
@@ -440,7 +486,7 @@ describe('rollback', () => {
           python: PYTHON,
           [input]: value
         });
-      if (['probe-stable-url', 'recovery-interval'].includes(input))
+      if (['probe-stable-url', 'recovery-interval', 'history'].includes(input))
         Object.assign(given, { 'recovery-window': '10s', 'probe-stable-url': nginx.url, [input]: value });
       // An empty redeploy-command is simply absent; test an unterminated quote instead.
       if (input === 'redeploy-command') given[input] = `sh -c 'unterminated`;
@@ -453,6 +499,18 @@ describe('rollback', () => {
     },
     30_000
   );
+});
+
+/** canary-step's history of the bad canary: the stable track failed 0.25% of its requests meanwhile. */
+const canaryHistory = JSON.stringify({
+  schema: 'canary-step-history/v1',
+  measurements: [10, 50].map((weight) => ({
+    weight,
+    at: '2026-03-02T09:00:00Z',
+    status: 'fail',
+    canary: { requests: 100, errors: 9 },
+    baseline: { requests: 200, errors: 1 }
+  }))
 });
 
 describe('rollback of the database and the recovery watch', () => {
@@ -537,6 +595,29 @@ describe('rollback of the database and the recovery watch', () => {
     expect(recovery.recovered).toBe(true);
     expect(recovery.measurements.at(-1)).toMatchObject({ status: 'recovered', errorRatePercent: 0 });
     expect(run.summary).toContain('### Error rate after the rollback');
+    // No history: the baseline was measured on the stable track as the rollback started.
+    expect(recovery.baseline).toMatchObject({ source: 'measured', percent: 0 });
+    expect(run.summary).toContain('Baseline (measured on the stable track)');
+  }, 60_000);
+
+  it("takes the baseline from canary-step's history, and shows each window against it", async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'recovery-window': '6s',
+      'recovery-interval': '2s',
+      'probe-stable-url': `${nginx.url}/health`,
+      'probe-rps': '20',
+      history: canaryHistory
+    });
+    expect(run.exitCode).toBe(0);
+    const recovery = report(run).recovery!;
+    expect(recovery.baseline).toMatchObject({ source: 'history', requests: 400, percent: 0.25 });
+    expect(recovery.thresholdPercent).toBeCloseTo(1.25);
+    expect(run.outputs.verified).toBe('true');
+    expect(run.summary).toContain("Baseline (canary-step's history): 0.25% of 400 stable requests");
+    expect(run.summary).toMatch(
+      /\| \+\d+(\.\d+)?s \| \d+ \| 0\.00% \| .* \| 0\.25% \| ≤ 1\.25% \| ✅ recovered \|/
+    );
   }, 60_000);
 
   it('fails when the error rate stays above the baseline for the whole window', async () => {
@@ -545,7 +626,8 @@ describe('rollback of the database and the recovery watch', () => {
       'recovery-window': '4s',
       'recovery-interval': '2s',
       'probe-stable-url': `${nginx.url}/no-such-page`,
-      'probe-rps': '20'
+      'probe-rps': '20',
+      history: canaryHistory
     });
     expect(run.exitCode).toBe(1);
     expect(stepStatus(run)).toMatchObject({ health: 'done', recovery: 'failed', incident: 'done' });

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import {
-  HISTORY_HINT,
   STEPS_HINT,
+  canaryHistoryInput,
   checkMetricProviderInputs,
   checkTrafficRouterInputs,
   decimal,
@@ -15,11 +15,9 @@ import {
   metricProviderInputs,
   metricProviderSecretInputs,
   oneOf,
-  parseHistory,
   parseSteps,
   readInputs,
-  trafficRouterInputs,
-  type CanaryHistory
+  trafficRouterInputs
 } from '@deploy-actions/core';
 
 const steps = z.string().transform((value, ctx): number[] => {
@@ -29,15 +27,6 @@ const steps = z.string().transform((value, ctx): number[] => {
     return z.NEVER;
   }
   return weights;
-});
-
-const history = z.string().transform((value, ctx): CanaryHistory => {
-  const parsed = parseHistory(value);
-  if (!parsed) {
-    ctx.addIssue({ code: 'custom', message: HISTORY_HINT });
-    return z.NEVER;
-  }
-  return parsed;
 });
 
 const policy = oneOf(['rollback', 'fail'] as const);
@@ -58,7 +47,7 @@ export const canaryStepSchema = z
     'inconclusive-limit': integer({ min: 0, max: 1000 }).prefault('1'),
     'on-failure': policy.prefault('rollback'),
     'on-inconclusive': policy.prefault('rollback'),
-    history: history.optional()
+    history: canaryHistoryInput().optional()
   })
   .superRefine((values, ctx) => {
     if (values.weight === undefined && values.steps === undefined) {

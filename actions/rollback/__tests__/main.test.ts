@@ -163,7 +163,7 @@ describe('rollback main', () => {
     expect(config.recovery).toEqual({
       windowMs: 120_000,
       intervalMs: 15_000,
-      maxErrorRatePercent: 1,
+      tolerancePercent: 1,
       minRequests: 20,
       metrics: { type: 'probe', stableUrl: 'http://10.0.0.11:8000/api/items', rps: 10 }
     });

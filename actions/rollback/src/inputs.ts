@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   ROUTER_TYPES,
   boolean,
+  canaryHistoryInput,
   checkMetricProviderInputs,
   checkTrafficRouterInputs,
   commandLineArgs,
@@ -45,7 +46,8 @@ export const RECOVERY_ONLY_INPUTS = [
   'prometheus-url',
   'prometheus-headers',
   'error-rate-query',
-  'requests-query'
+  'requests-query',
+  'history'
 ] as const;
 
 export const rollbackSchema = z
@@ -79,7 +81,9 @@ export const rollbackSchema = z
     'recovery-max-error-rate': decimal({ min: 0, max: 100 }).prefault('1'),
     'recovery-min-requests': integer({ min: 1, max: 1_000_000_000 }).prefault('20'),
     ...recoveryMetricInputs,
-    'create-incident': boolean().prefault('true')
+    history: canaryHistoryInput().optional(),
+    'create-incident': boolean().prefault('true'),
+    'verify-version': boolean().prefault('true')
   })
   .superRefine((values, ctx) => {
     checkTrafficRouterInputs(values, ctx);

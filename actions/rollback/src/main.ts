@@ -12,6 +12,7 @@ import {
   PythonDriverTransport,
   ROLLBACK_GITHUB_BUDGET_MS,
   VerdictFailure,
+  baselineFromHistory,
   createExec,
   createGitHubClient,
   createHttpClient,
@@ -63,12 +64,16 @@ export function toHealthConfig(inputs: RollbackInputs): HealthGateConfig | undef
 export function toRecoveryConfig(inputs: RollbackInputs): RollbackConfig['recovery'] {
   const windowMs = inputs['recovery-window'];
   if (windowMs === undefined) return undefined;
+  // A history with too few stable requests says nothing: the baseline is then measured.
+  const historyBaseline =
+    inputs.history && baselineFromHistory(inputs.history, inputs['recovery-min-requests']);
   return {
     windowMs,
     intervalMs: inputs['recovery-interval'],
-    maxErrorRatePercent: inputs['recovery-max-error-rate'],
+    tolerancePercent: inputs['recovery-max-error-rate'],
     minRequests: inputs['recovery-min-requests'],
-    metrics: toMetricProviderSpec(inputs)
+    metrics: toMetricProviderSpec(inputs),
+    ...(historyBaseline ? { historyBaseline } : {})
   };
 }
 
@@ -111,6 +116,7 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
         }
       : {}),
     createIncident: inputs['create-incident'],
+    verifyVersion: inputs['verify-version'],
     triggeredBy: run?.actor ?? 'unknown',
     ...(run?.runId !== undefined
       ? {
@@ -125,6 +131,7 @@ export function writeRollbackOutputs(context: ActionContext, report: RollbackRep
   context.setOutput('rolled-back-to', report.target?.version ?? '');
   context.setOutput('healthy', report.healthy === undefined ? '' : report.healthy);
   context.setOutput('incident-url', report.incidentUrl ?? '');
+  context.setOutput('verified', report.verification.verified);
   context.setOutput('report', JSON.stringify(report));
 }
 
@@ -287,6 +294,7 @@ async function rollBack(
       durationMs: report.durationMs,
       ...(report.healthy !== undefined ? { healthy: report.healthy } : {}),
       ...(report.incidentUrl ? { incidentUrl: report.incidentUrl } : {}),
+      verification: report.verification,
       steps: report.steps,
       ...(report.downgrade ? { downgrade: report.downgrade } : {}),
       ...(report.recovery ? { recovery: report.recovery } : {}),

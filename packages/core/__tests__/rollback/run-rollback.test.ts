@@ -222,6 +222,7 @@ const base: RollbackConfig = {
   health: healthConfig,
   notify: { url: WEBHOOK, format: 'json' },
   createIncident: true,
+  verifyVersion: true,
   triggeredBy: 'oncall',
   runUrl: 'https://github.com/octo/shop/actions/runs/5'
 };
@@ -448,7 +449,14 @@ describe('runRollback', () => {
   it('skips what is not configured and says the rollback is not verified without health', async () => {
     const { deps } = setup({ github: null });
     const report = await runRollback(
-      { environment: 'staging', version: '1.4.0', reason: 'r', createIncident: false, triggeredBy: 'me' },
+      {
+        environment: 'staging',
+        version: '1.4.0',
+        reason: 'r',
+        createIncident: false,
+        verifyVersion: true,
+        triggeredBy: 'me'
+      },
       deps
     );
     expect(report.succeeded).toBe(true);
@@ -474,9 +482,15 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
   const recoveryConfig = {
     windowMs: 60_000,
     intervalMs: 15_000,
-    maxErrorRatePercent: 1,
+    tolerancePercent: 1,
     minRequests: 20,
-    metrics: { type: 'probe' as const, stableUrl: 'http://app.internal/api/items', rps: 10 }
+    metrics: { type: 'probe' as const, stableUrl: 'http://app.internal/api/items', rps: 10 },
+    historyBaseline: {
+      percent: 0.5,
+      source: 'history' as const,
+      requests: 800,
+      detail: '0.50% of 800 stable requests in 4 canary measurement(s)'
+    }
   };
 
   /** A provider whose stable track answers the given error counts, one window each. */
@@ -558,6 +572,21 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     expect(result.nextSteps.join(' ')).toContain('baseline');
   });
 
+  it('measures the baseline on the stable track as the rollback starts when no history is given', async () => {
+    const { deps } = setup();
+    const withoutHistory: RollbackConfig['recovery'] = { ...recoveryConfig };
+    delete withoutHistory.historyBaseline;
+    const result = await runRollback(
+      { ...base, recovery: withoutHistory },
+      // The first answer is the baseline (4%); the watch then sees 7% and 4%.
+      { ...deps, metricProvider: provider(deps.clock, [4, 7, 4]) }
+    );
+    expect(result.baseline).toMatchObject({ source: 'measured', percent: 4 });
+    expect(result.recovery).toMatchObject({ recovered: true, baselinePercent: 4, thresholdPercent: 5 });
+    expect(result.recovery!.measurements.map((m) => m.status)).toEqual(['above', 'recovered']);
+    expect(result.verification).toMatchObject({ verified: true, recovery: 'held', version: 'held' });
+  });
+
   it('does not watch the error rate when health already failed', async () => {
     const { deps } = setup({ script: healthy('1.5.0') });
     let asked = 0;
@@ -576,6 +605,52 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     );
     expect(asked).toBe(0);
     expect(result.steps.find((s) => s.name === 'recovery')).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('runRollback verifying the restored version', () => {
+  const unchecked: HealthGateConfig = { ...healthConfig, target: { ...healthConfig.target } };
+  delete unchecked.target.expectedVersion;
+
+  it('expects the restored version on /health by default, and fails when the old one still answers', async () => {
+    const restored = await runRollback({ ...base, health: unchecked }, setup().deps);
+    expect(restored.verification).toMatchObject({
+      verified: true,
+      version: 'held',
+      expected: { source: 'restored', version: '1.4.0' }
+    });
+    const stale = await runRollback({ ...base, health: unchecked }, setup({ script: healthy('1.5.0') }).deps);
+    expect(stale.succeeded).toBe(false);
+    expect(stale.verification).toMatchObject({ verified: false, version: 'failed' });
+    expect(stale.health!.failedChecks.map((c) => c.name)).toContain('version');
+  });
+
+  it('expects the sha when the target is known by its sha only', async () => {
+    const report = await runRollback(
+      { ...base, version: SHA_GOOD.slice(0, 12), health: unchecked },
+      setup().deps
+    );
+    expect(report.verification.expected).toEqual({ source: 'restored', sha: SHA_GOOD });
+    expect(report.verification.version).toBe('held');
+  });
+
+  it('checks no version with verify-version false, and the rollback is then not verified', async () => {
+    const report = await runRollback(
+      { ...base, verifyVersion: false, health: unchecked },
+      setup({ script: healthy('1.5.0') }).deps
+    );
+    expect(report.succeeded).toBe(true);
+    expect(report.verification).toMatchObject({ verified: false, health: 'held', version: 'not checked' });
+    expect(report.steps.find((s) => s.name === 'health')!.detail).toContain('verify-version is false');
+  });
+
+  it('needs every smoke check to pass to be verified', async () => {
+    const smoke = [{ line: 'GET /api/items 200', method: 'GET', path: '/api/items', status: '200' }];
+    const script: Script = (request) =>
+      request.path.startsWith('/api/items') ? { status: 500, body: 'boom' } : healthy('1.4.0')(request);
+    const report = await runRollback({ ...base, health: { ...healthConfig, smoke } }, setup({ script }).deps);
+    expect(report.succeeded).toBe(false);
+    expect(report.verification).toMatchObject({ verified: false, smoke: 'failed' });
   });
 });
 

@@ -18,7 +18,7 @@ import type { TrafficRouterSpec } from '../providers/traffic/spec.ts';
 import { outboundRedaction } from '../redact.ts';
 import type { DowngradeConfig, DowngradeReport } from './downgrade.ts';
 import type { NotifyFormat } from './notify.ts';
-import type { RecoveryConfig, RecoveryReport } from './recovery.ts';
+import type { RecoveryBaseline, RecoveryConfig, RecoveryReport } from './recovery.ts';
 import type { NotificationResult } from './send-notification.ts';
 import { StepRecorder, adviseNextSteps, type StepRecord } from './sequence.ts';
 import { deploymentStatusStep } from './steps/deployment-status.ts';
@@ -32,6 +32,7 @@ import type { RollbackRun, RollbackStep } from './steps/rollback-run.ts';
 import { targetStep } from './steps/target.ts';
 import { trafficStep } from './steps/traffic.ts';
 import type { RollbackTarget } from './target.ts';
+import { verifyRollback, type RollbackVerification } from './verification.ts';
 
 /**
  * The time a rollback may wait for GitHub, over all its calls: the history read and the writes
@@ -49,7 +50,10 @@ export interface RollbackConfig {
   redeploy?: { argv: string[]; timeoutMs: number };
   downgrade?: DowngradeConfig;
   health?: HealthGateConfig;
-  recovery?: RecoveryConfig & { metrics: MetricProviderSpec };
+  /** The recovery watch; without `historyBaseline` the baseline is measured as the rollback starts. */
+  recovery?: RecoveryConfig & { metrics: MetricProviderSpec; historyBaseline?: RecoveryBaseline };
+  /** Unless an expected version or sha is given, /health must report the restored version. */
+  verifyVersion: boolean;
   notify?: { url: string; format: NotifyFormat; mention?: string };
   createIncident: boolean;
   /** Who started the run (GITHUB_ACTOR). */
@@ -93,6 +97,10 @@ export interface RollbackReport {
   from?: { version: string; sha: string; deploymentId: number };
   target?: RollbackTarget;
   healthy?: boolean;
+  /** `verified` with what held: health, the restored version, smoke, recovery. */
+  verification: RollbackVerification;
+  /** The recovery baseline, also when the watch was skipped. */
+  baseline?: RecoveryBaseline;
   health?: { verdict: string; failedChecks: HealthGateReport['failedChecks'] };
   downgrade?: DowngradeReport;
   recovery?: RecoveryReport;
@@ -132,11 +140,16 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
     facts: {}
   };
   await recorder.runAll(ROLLBACK_STEPS, run);
-  return buildReport(run);
+  // A baseline still being measured (the watch was skipped) is waited for: no work outlives the run.
+  const baseline = await run.facts.recoveryWatch?.baseline;
+  return buildReport(run, baseline);
 }
 
 /** The report of a finished run: the verdict from the blocking failures, the facts, the advice. */
-function buildReport({ config, facts, recorder, startedAt }: RollbackRun): RollbackReport {
+function buildReport(
+  { config, facts, recorder, startedAt }: RollbackRun,
+  baseline: RecoveryBaseline | undefined
+): RollbackReport {
   const { current, target, health } = facts;
   const failures = recorder.blockingFailures();
   const succeeded = failures.length === 0;
@@ -152,6 +165,13 @@ function buildReport({ config, facts, recorder, startedAt }: RollbackRun): Rollb
     durationMs: Math.round(recorder.elapsedMs()),
     succeeded,
     verdict,
+    verification: verifyRollback({
+      health,
+      expected: facts.expected,
+      smokeChecks: config.health?.smoke.length ?? 0,
+      recoveryWatched: config.recovery !== undefined,
+      recovery: facts.recovery
+    }),
     steps: recorder.steps,
     nextSteps: adviseNextSteps(ROLLBACK_STEPS, recorder.steps, succeeded)
   };
@@ -161,6 +181,7 @@ function buildReport({ config, facts, recorder, startedAt }: RollbackRun): Rollb
     report.healthy = health.healthy;
     report.health = { verdict: health.verdict, failedChecks: health.failedChecks };
   }
+  if (baseline) report.baseline = baseline;
   if (facts.downgrade) report.downgrade = facts.downgrade;
   if (facts.recovery) report.recovery = facts.recovery;
   if (facts.notification) report.notification = facts.notification;

@@ -43,6 +43,11 @@ export interface Step<R> {
   readonly name: StepName;
   /** Its failure is a warning: the environment is restored without it. */
   readonly warningOnly: boolean;
+  /**
+   * Work started before the first step runs and never awaited by the steps before this one (a
+   * measurement that must see the state before traffic moves).
+   */
+  before?(run: R): void;
   /** Why the step does not apply to this run; undefined when it runs. */
   skipReason(run: R): string | undefined;
   /** Resolves to the step's detail; a thrown error fails this step only. */
@@ -65,6 +70,7 @@ export class StepRecorder {
 
   /** Runs every step in order, or records why it was skipped; never throws for a failed step. */
   async runAll<R>(steps: readonly Step<R>[], run: R): Promise<void> {
+    for (const step of steps) step.before?.(run);
     for (const step of steps) {
       const skipReason = step.skipReason(run);
       if (skipReason === undefined) await this.run(step, () => step.run(run));

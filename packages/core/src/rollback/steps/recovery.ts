@@ -1,26 +1,38 @@
-/** Step 6, the error rate back at its baseline; pointless to wait for when the service is not healthy. */
+/**
+ * Step 6, the error rate back at its baseline; pointless to wait for when the service is not
+ * healthy. The baseline is taken before any step runs (`before`): from canary-step's history, else
+ * measured on the stable track, without holding traffic back.
+ */
 import { createMetricProvider } from '../../providers/metrics/factory.ts';
-import { watchRecovery } from '../recovery.ts';
+import { measureBaseline, watchRecovery } from '../recovery.ts';
 import type { RollbackStep } from './rollback-run.ts';
 
 export const recoveryStep: RollbackStep = {
   name: 'recovery',
   warningOnly: false,
+  before({ config, deps, facts }) {
+    const recovery = config.recovery;
+    if (!recovery) return;
+    const provider =
+      deps.metricProvider ?? createMetricProvider(recovery.metrics, { http: deps.http, clock: deps.clock });
+    facts.recoveryWatch = {
+      provider,
+      baseline: recovery.historyBaseline
+        ? Promise.resolve(recovery.historyBaseline)
+        : measureBaseline(provider, recovery, deps.clock)
+    };
+  },
   skipReason: ({ config, recorder }) => {
     if (!config.recovery) return 'no recovery-window given';
     if (recorder.failed('health')) return 'health failed: the service is not back, nothing to watch';
     return undefined;
   },
   async run({ config, deps, facts }) {
-    const recoveryConfig = config.recovery!;
-    const provider =
-      deps.metricProvider ??
-      createMetricProvider(recoveryConfig.metrics, { http: deps.http, clock: deps.clock });
-    const recovery = (facts.recovery = await watchRecovery(recoveryConfig, {
-      provider,
-      clock: deps.clock,
-      logger: deps.logger
-    }));
+    const { provider, baseline } = facts.recoveryWatch!;
+    const recovery = (facts.recovery = await watchRecovery(
+      { ...config.recovery!, baseline: await baseline },
+      { provider, clock: deps.clock, logger: deps.logger }
+    ));
     if (!recovery.recovered) throw new Error(recovery.verdict);
     return { detail: recovery.verdict };
   },

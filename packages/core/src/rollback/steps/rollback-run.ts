@@ -6,18 +6,24 @@
 import type { HealthGateReport } from '../../health/report.ts';
 import type { DowngradeReport } from '../downgrade.ts';
 import type { RollbackEvent } from '../notify.ts';
-import type { RecoveryReport } from '../recovery.ts';
+import type { MetricProvider } from '../../providers/metrics/provider.ts';
+import type { RecoveryBaseline, RecoveryReport } from '../recovery.ts';
 import type { RollbackConfig, RollbackDeps } from '../run-rollback.ts';
 import type { NotificationResult } from '../send-notification.ts';
 import type { Step, StepRecorder } from '../sequence.ts';
 import type { DeploymentRecord, RollbackTarget } from '../target.ts';
+import type { VersionExpectation } from '../verification.ts';
 
 /** What the steps found and did; the report is built from it. */
 export interface RollbackFacts {
   /** The deployment being rolled back, when the history shows one. */
   current?: DeploymentRecord;
   target?: RollbackTarget;
+  /** What /health had to report after the rollback. */
+  expected?: VersionExpectation;
   health?: HealthGateReport;
+  /** Started before traffic moves: the metric source and the baseline it is measuring. */
+  recoveryWatch?: { provider: MetricProvider; baseline: Promise<RecoveryBaseline> };
   downgrade?: DowngradeReport;
   recovery?: RecoveryReport;
   notification?: NotificationResult;
