@@ -275,6 +275,35 @@ describe('rollback', () => {
     expect(webhook.bodies).toHaveLength(1);
   }, 60_000);
 
+  it('tells several webhooks, each in its format, after the incident so that each links it', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'notify-webhook': `slack ${webhook.url}/chat\nteams ${webhook.url}/teams\n${webhook.url}/status`
+    });
+    expect(run.exitCode).toBe(0);
+    expect(
+      report(run)
+        .steps.map((s) => s.name)
+        .slice(-2)
+    ).toEqual(['incident', 'notify']);
+    const issueUrl = run.outputs['incident-url']!;
+    expect(issueUrl).toMatch(/\/issues\/\d+$/);
+    expect(webhook.bodies).toHaveLength(3);
+    const byShape = (test: (body: Record<string, unknown>) => boolean) =>
+      (webhook.bodies as Record<string, unknown>[]).find(test)!;
+    const slack = byShape((b) => Array.isArray(b.blocks));
+    const teams = byShape((b) => b.type === 'message');
+    // A line without a format takes notify-format (json here).
+    const status = byShape((b) => b.schema === 'rollback-notification/v1');
+    expect(JSON.stringify(slack)).toContain(`<${issueUrl}|incident>`);
+    expect(JSON.stringify(teams)).toContain('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(teams)).toContain(issueUrl);
+    expect(status.incidentUrl).toBe(issueUrl);
+    expect(report(run).notifications!.map((n) => n.target)).toEqual(['slack #1', 'teams #2', 'json #3']);
+    const said = everythingSaid(run, github);
+    for (const secret of [github.token, HOOK_SECRET, HEADER_SECRET]) expect(said).not.toContain(secret);
+  }, 60_000);
+
   it('completes the rollback when the webhook is down, reporting the failed notification', async () => {
     const github = await badRelease();
     webhook.status = 503;
@@ -283,7 +312,9 @@ describe('rollback', () => {
     expect(weight()).toBe(0);
     expect(run.outputs['rolled-back-to']).toBe('1.4.0');
     expect(stepStatus(run).notify).toBe('failed');
-    expect(report(run).notification).toMatchObject({ delivered: false, status: 503 });
+    expect(report(run).notifications).toEqual([
+      expect.objectContaining({ target: 'json #1', delivered: false, status: 503 })
+    ]);
     expect(run.annotations.some((a) => a.level === 'warning' && a.message.includes('notify'))).toBe(true);
     expect(webhook.bodies.length).toBeGreaterThan(1);
     const said = everythingSaid(run, github);
@@ -451,6 +482,7 @@ describe('rollback', () => {
     ['reason', 'x'.repeat(1001)],
     ['notify-format', 'discord'],
     ['notify-webhook', 'not a url'],
+    ['notify-webhook', `slack https://hooks.example.com/x\ndiscord https://discord.example.com/y`],
     ['router', 'haproxy'],
     ['nginx-stable-server', 'nowhere'],
     ['redeploy-command', "sh -c 'unterminated"],
@@ -501,7 +533,7 @@ describe('rollback', () => {
   );
 });
 
-/** canary-step's history of the bad canary: the stable track failed 0.25% of its requests meanwhile. */
+/** canary-step's history of the bad canary: the stable track failed 0.5% of its requests meanwhile. */
 const canaryHistory = JSON.stringify({
   schema: 'canary-step-history/v1',
   measurements: [10, 50].map((weight) => ({
@@ -611,12 +643,12 @@ describe('rollback of the database and the recovery watch', () => {
     });
     expect(run.exitCode).toBe(0);
     const recovery = report(run).recovery!;
-    expect(recovery.baseline).toMatchObject({ source: 'history', requests: 400, percent: 0.25 });
-    expect(recovery.thresholdPercent).toBeCloseTo(1.25);
+    expect(recovery.baseline).toMatchObject({ source: 'history', requests: 400, percent: 0.5 });
+    expect(recovery.thresholdPercent).toBeCloseTo(1.5);
     expect(run.outputs.verified).toBe('true');
-    expect(run.summary).toContain("Baseline (canary-step's history): 0.25% of 400 stable requests");
+    expect(run.summary).toContain("Baseline (canary-step's history): 0.50% of 400 stable requests");
     expect(run.summary).toMatch(
-      /\| \+\d+(\.\d+)?s \| \d+ \| 0\.00% \| .* \| 0\.25% \| ≤ 1\.25% \| ✅ recovered \|/
+      /\| \+\d+(\.\d+)?s \| \d+ \| 0\.00% \| .* \| 0\.50% \| ≤ 1\.50% \| ✅ recovered \|/
     );
   }, 60_000);
 

@@ -59,7 +59,10 @@ describe('the rollback schema and action.yml', () => {
     ['nginx-upstream-file', undefined],
     ['database-url', 'not-a-url'],
     ['database-url', 'mysql://u:pw@db/app'],
-    ['health-smoke', 'GET /ok 200\nfetch everything']
+    ['health-smoke', 'GET /ok 200\nfetch everything'],
+    ['notify-webhook', 'https://hooks.example.com/a\ndiscord https://discord.example.com/b'],
+    ['verify-version', 'maybe'],
+    ['history', 'not json']
   ])('rejects %s = %j and names the input', (input, value) => {
     const given: Record<string, string> =
       value === undefined ? { ...REQUIRED, router: 'nginx' } : { ...REQUIRED, [input]: value };
@@ -118,6 +121,30 @@ describe('the rollback schema and action.yml', () => {
     delete noToken['github-token'];
     expect(configurationError(noToken).problems[0]!.input).toBe('github-token');
     expect(read({ ...noToken, 'create-incident': 'false' })['create-incident']).toBe(false);
+  });
+
+  it('masks each webhook URL on its own, and never shows a line that does not fit', () => {
+    const masked: string[] = [];
+    const given: Record<string, string> = {
+      ...REQUIRED,
+      'notify-webhook': 'slack https://hooks.example.com/T/B/one\nsend-to https://status.example.com/two'
+    };
+    let error: unknown;
+    try {
+      readRollbackInputs(
+        (name) => given[name] ?? '',
+        (value) => masked.push(value)
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(masked).toEqual(
+      expect.arrayContaining(['https://hooks.example.com/T/B/one', 'https://status.example.com/two'])
+    );
+    const problem = (error as ConfigurationError).problems[0]!;
+    expect(problem.input).toBe('notify-webhook');
+    expect(problem.expected).toContain('line 2 does not fit');
+    expect(JSON.stringify(problem)).not.toContain('status.example.com/two');
   });
 
   it('masks the token, the webhook, the database URL and header values before parsing', () => {

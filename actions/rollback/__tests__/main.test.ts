@@ -55,7 +55,7 @@ describe('rollback main', () => {
         'set-weight-command': './weight.sh {weight}',
         'redeploy-command': './redeploy.sh --fast',
         'health-url': 'https://api.example.com',
-        'notify-webhook': 'https://hooks.example.com/x',
+        'notify-webhook': 'https://hooks.example.com/x\njson https://status.example.com/hook',
         'notify-mention': '@sre'
       }),
       {
@@ -68,7 +68,14 @@ describe('rollback main', () => {
     expect(config.router).toMatchObject({ type: 'command', command: ['./weight.sh', '{weight}'] });
     expect(config.redeploy).toEqual({ argv: ['./redeploy.sh', '--fast'], timeoutMs: 60_000 });
     expect(config.health?.target).toMatchObject({ url: 'https://api.example.com', readyPath: '/ready' });
-    expect(config.notify).toEqual({ url: 'https://hooks.example.com/x', format: 'slack', mention: '@sre' });
+    // A line without a format takes notify-format's (slack).
+    expect(config.notify).toEqual({
+      targets: [
+        { format: 'slack', url: 'https://hooks.example.com/x' },
+        { format: 'json', url: 'https://status.example.com/hook' }
+      ],
+      mention: '@sre'
+    });
     expect(config.runUrl).toBe('https://github.com/octo/shop/actions/runs/77');
     expect(config.triggeredBy).toBe('oncall');
   });

@@ -17,9 +17,13 @@ import {
   duration,
   headerSecretValues,
   healthInputs,
-  httpUrl,
   integer,
   metricProviderInputs,
+  NOTIFY_FORMATS,
+  NOTIFY_TARGET_HINT,
+  parseNotifyTarget,
+  splitLines,
+  type NotifyFormat,
   oneOf,
   postgresUrl,
   readInputs,
@@ -40,6 +44,23 @@ const recoveryMetricInputs = {
   'error-rate-query': metricProviderInputs['error-rate-query'],
   'requests-query': metricProviderInputs['requests-query']
 };
+/** The webhooks of notify-webhook, one a line; a line without a format takes notify-format's. */
+const notifyTargets = z.string().transform((value, ctx) => {
+  const targets: { format?: NotifyFormat; url: string }[] = [];
+  splitLines(value).forEach((line, index) => {
+    const target = parseNotifyTarget(line);
+    if (target) targets.push(target);
+    // The line is a secret: it is named by its number only.
+    else ctx.addIssue({ code: 'custom', message: `${NOTIFY_TARGET_HINT} (line ${index + 1} does not fit)` });
+  });
+  return targets;
+});
+
+/** The secret parts of notify-webhook: each URL on its own, so each is masked wherever it shows. */
+function notifyWebhookSecrets(raw: string): string[] {
+  return [raw, ...splitLines(raw).map((line) => line.split(/\s+/).at(-1)!)];
+}
+
 /** Inputs that only the recovery watch reads: given without recovery-window they do nothing. */
 export const RECOVERY_ONLY_INPUTS = [
   'probe-stable-url',
@@ -73,8 +94,8 @@ export const rollbackSchema = z
     ...rollbackHealthInputs,
     // Without it there is no health step; health-gate's `url` is required.
     'health-url': rollbackHealthInputs['health-url'].optional(),
-    'notify-webhook': httpUrl().optional(),
-    'notify-format': oneOf(['slack', 'teams', 'json'] as const).prefault('slack'),
+    'notify-webhook': notifyTargets.optional(),
+    'notify-format': oneOf(NOTIFY_FORMATS).prefault('slack'),
     'notify-mention': z.string().max(200, 'at most 200 characters').optional(),
     'recovery-window': duration({ min: 1000, max: 3_600_000 }).optional(),
     'recovery-interval': duration({ min: 1000, max: 600_000 }).prefault('15s'),
@@ -147,7 +168,7 @@ export function readRollbackInputs(
     setSecret,
     secrets: {
       'github-token': 'whole',
-      'notify-webhook': 'whole',
+      'notify-webhook': notifyWebhookSecrets,
       'database-url': databaseUrlSecrets,
       'health-headers': headerSecretValues,
       'health-url': urlCredentials,

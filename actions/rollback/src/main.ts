@@ -94,7 +94,7 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
   const health = toHealthConfig(inputs);
   const downgrade = toDowngradeConfig(inputs);
   const recovery = toRecoveryConfig(inputs);
-  const webhook = inputs['notify-webhook'];
+  const webhooks = inputs['notify-webhook'];
   return {
     environment: inputs.environment,
     ...(inputs.version !== undefined ? { version: inputs.version } : {}),
@@ -106,11 +106,10 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
     ...(downgrade ? { downgrade } : {}),
     ...(health ? { health } : {}),
     ...(recovery ? { recovery } : {}),
-    ...(webhook !== undefined
+    ...(webhooks !== undefined
       ? {
           notify: {
-            url: webhook,
-            format: inputs['notify-format'],
+            targets: webhooks.map(({ format, url }) => ({ format: format ?? inputs['notify-format'], url })),
             ...(inputs['notify-mention'] !== undefined ? { mention: inputs['notify-mention'] } : {})
           }
         }

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpRequestError } from '../../src/errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/client.ts';
-import { renderNotification, type RollbackEvent } from '../../src/rollback/notify.ts';
+import { parseNotifyTarget, renderNotification, type RollbackEvent } from '../../src/rollback/notify.ts';
 import { sendNotification } from '../../src/rollback/send-notification.ts';
 import { draftIncident } from '../../src/rollback/incident.ts';
 
@@ -22,6 +22,23 @@ const event: RollbackEvent = {
   mention: '<!subteam^S0123>'
 };
 
+describe('parseNotifyTarget', () => {
+  it.each([
+    ['https://hooks.slack.com/services/T/B/x', { url: 'https://hooks.slack.com/services/T/B/x' }],
+    [
+      'teams https://prod.logic.azure.com/workflows/1',
+      { format: 'teams', url: 'https://prod.logic.azure.com/workflows/1' }
+    ],
+    ['  json   http://status.internal/hook ', { format: 'json', url: 'http://status.internal/hook' }],
+    ['discord https://discord.com/api/webhooks/1', undefined],
+    ['slack not-a-url', undefined],
+    ['slack ftp://x', undefined],
+    ['slack https://a https://b', undefined]
+  ])('reads %j', (line, expected) => {
+    expect(parseNotifyTarget(line)).toEqual(expected);
+  });
+});
+
 describe('renderNotification', () => {
   it('renders Slack blocks with the mention unescaped and user text escaped', () => {
     const body = renderNotification('slack', event) as { text: string; blocks: { type: string }[] };
@@ -32,12 +49,27 @@ describe('renderNotification', () => {
     expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
   });
 
-  it('renders a Teams card with facts and links', () => {
-    const body = renderNotification('teams', { ...event, outcome: 'failed' }) as Record<string, unknown>;
-    expect(body['@type']).toBe('MessageCard');
-    expect(body.themeColor).toBe('D13438');
-    expect(JSON.stringify(body)).toContain('"name":"Health after","value":"healthy"');
-    expect(JSON.stringify(body)).toContain('Rollback of production FAILED');
+  it('renders an Adaptive Card for a Teams Workflows webhook, with facts and links', () => {
+    const body = renderNotification('teams', {
+      ...event,
+      outcome: 'failed',
+      incidentUrl: 'https://github.com/octo-org/shop/issues/9'
+    }) as { type: string; attachments: { contentType: string; content: Record<string, unknown> }[] };
+    expect(body.type).toBe('message');
+    expect(body.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const card = body.attachments[0]!.content;
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
+    const json = JSON.stringify(card);
+    expect(json).toContain('"title":"Health after","value":"healthy"');
+    expect(json).toContain('Rollback of production FAILED');
+    expect(card.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Incident', url: 'https://github.com/octo-org/shop/issues/9' },
+      {
+        type: 'Action.OpenUrl',
+        title: 'Workflow run',
+        url: 'https://github.com/octo-org/shop/actions/runs/1'
+      }
+    ]);
   });
 
   it('renders plain JSON with a schema for status pages', () => {

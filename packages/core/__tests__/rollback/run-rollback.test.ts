@@ -220,7 +220,7 @@ const base: RollbackConfig = {
   router: { type: 'command', command: ['set-weight', '{weight}'], timeoutMs: 1000 },
   redeploy: { argv: ['./deploy.sh'], timeoutMs: 1000 },
   health: healthConfig,
-  notify: { url: WEBHOOK, format: 'json' },
+  notify: { targets: [{ url: WEBHOOK, format: 'json' }] },
   createIncident: true,
   verifyVersion: true,
   triggeredBy: 'oncall',
@@ -243,8 +243,8 @@ describe('runRollback', () => {
       'health',
       'recovery',
       'deployment-status',
-      'notify',
-      'incident'
+      'incident',
+      'notify'
     ]);
     expect(router.weights).toEqual([0]);
     expect(report.target).toMatchObject({ version: '1.4.0', sha: SHA_GOOD, deploymentId: 2 });
@@ -361,7 +361,9 @@ describe('runRollback', () => {
     expect(report.succeeded).toBe(true);
     const notify = report.steps.find((s) => s.name === 'notify')!;
     expect(notify).toMatchObject({ status: 'failed', warningOnly: true });
-    expect(report.notification).toMatchObject({ delivered: false, attempts: 2, status: 503 });
+    expect(report.notifications).toEqual([
+      expect.objectContaining({ target: 'json #1', delivered: false, attempts: 2, status: 503 })
+    ]);
     expect(JSON.stringify(report) + logger.lines.join('\n')).not.toContain('SECRET-PATH');
   });
 
@@ -605,6 +607,61 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     );
     expect(asked).toBe(0);
     expect(result.steps.find((s) => s.name === 'recovery')).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('runRollback telling several webhooks', () => {
+  const STATUS_PAGE = 'https://status.example.com/hooks/SECRET-STATUS';
+
+  it('opens the incident first and sends each webhook its format, all linking the incident', async () => {
+    const { deps, http } = setup();
+    const report = await runRollback(
+      {
+        ...base,
+        notify: {
+          targets: [
+            { format: 'slack', url: WEBHOOK },
+            { format: 'json', url: STATUS_PAGE }
+          ]
+        }
+      },
+      deps
+    );
+    expect(report.steps.map((s) => s.name).slice(-2)).toEqual(['incident', 'notify']);
+    const slack = JSON.parse(http.to('/services/')[0]!.body!) as { blocks: unknown[] };
+    const status = JSON.parse(http.to('/hooks/')[0]!.body!) as { incidentUrl: string; schema: string };
+    expect(JSON.stringify(slack.blocks)).toContain('<https://github.com/octo/shop/issues/7|incident>');
+    expect(status).toMatchObject({
+      schema: 'rollback-notification/v1',
+      incidentUrl: 'https://github.com/octo/shop/issues/7'
+    });
+    expect(report.notifications!.map((n) => [n.target, n.delivered])).toEqual([
+      ['slack #1', true],
+      ['json #2', true]
+    ]);
+  });
+
+  it('says which webhook failed, without its URL, and still delivers to the others', async () => {
+    const script: Script = (request) =>
+      request.url.startsWith('https://status.') ? { status: 503, body: 'down' } : healthy('1.4.0')(request);
+    const { deps } = setup({ script });
+    const report = await runRollback(
+      {
+        ...base,
+        notify: {
+          targets: [
+            { format: 'slack', url: WEBHOOK },
+            { format: 'teams', url: STATUS_PAGE }
+          ]
+        }
+      },
+      deps
+    );
+    expect(report.succeeded).toBe(true);
+    const notify = report.steps.find((s) => s.name === 'notify')!;
+    expect(notify).toMatchObject({ status: 'failed', warningOnly: true });
+    expect(notify.detail).toMatch(/^1 of 2 delivered; teams #2 not delivered after 2 attempt\(s\): HTTP 503/);
+    expect(JSON.stringify(report)).not.toContain('SECRET');
   });
 });
 

@@ -7,3 +7,4 @@ export * from './sequence.ts';
 export * from './run-rollback.ts';
 export * from './downgrade.ts';
 export * from './recovery.ts';
+export * from './verification.ts';

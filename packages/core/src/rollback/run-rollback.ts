@@ -17,15 +17,14 @@ import type { TrafficRouter } from '../providers/traffic/router.ts';
 import type { TrafficRouterSpec } from '../providers/traffic/spec.ts';
 import { outboundRedaction } from '../redact.ts';
 import type { DowngradeConfig, DowngradeReport } from './downgrade.ts';
-import type { NotifyFormat } from './notify.ts';
+import type { NotifyTarget } from './notify.ts';
 import type { RecoveryBaseline, RecoveryConfig, RecoveryReport } from './recovery.ts';
-import type { NotificationResult } from './send-notification.ts';
 import { StepRecorder, adviseNextSteps, type StepRecord } from './sequence.ts';
 import { deploymentStatusStep } from './steps/deployment-status.ts';
 import { healthStep } from './steps/health.ts';
 import { incidentStep } from './steps/incident.ts';
 import { migrateDowngradeStep } from './steps/migrate-downgrade.ts';
-import { notifyStep } from './steps/notify.ts';
+import { notifyStep, type TargetNotification } from './steps/notify.ts';
 import { recoveryStep } from './steps/recovery.ts';
 import { redeployStep } from './steps/redeploy.ts';
 import type { RollbackRun, RollbackStep } from './steps/rollback-run.ts';
@@ -54,7 +53,8 @@ export interface RollbackConfig {
   recovery?: RecoveryConfig & { metrics: MetricProviderSpec; historyBaseline?: RecoveryBaseline };
   /** Unless an expected version or sha is given, /health must report the restored version. */
   verifyVersion: boolean;
-  notify?: { url: string; format: NotifyFormat; mention?: string };
+  /** The webhooks told, each in its format (chat, a status page). */
+  notify?: { targets: NotifyTarget[]; mention?: string };
   createIncident: boolean;
   /** Who started the run (GITHUB_ACTOR). */
   triggeredBy: string;
@@ -104,7 +104,8 @@ export interface RollbackReport {
   health?: { verdict: string; failedChecks: HealthGateReport['failedChecks'] };
   downgrade?: DowngradeReport;
   recovery?: RecoveryReport;
-  notification?: NotificationResult;
+  /** One delivery per webhook, named by format and position (never by URL). */
+  notifications?: TargetNotification[];
   incidentUrl?: string;
   restoredDeploymentId?: number;
   steps: StepRecord[];
@@ -114,7 +115,7 @@ export interface RollbackReport {
 /**
  * The rollback, step by step, in the order the safety rules set: traffic first (never skipped when
  * a router is given), then the target and everything that restores it, the checks that it is back,
- * and last what records and tells it.
+ * and last what records and tells it: the incident before the notification, which links it.
  */
 export const ROLLBACK_STEPS: readonly RollbackStep[] = [
   trafficStep,
@@ -124,8 +125,8 @@ export const ROLLBACK_STEPS: readonly RollbackStep[] = [
   healthStep,
   recoveryStep,
   deploymentStatusStep,
-  notifyStep,
-  incidentStep
+  incidentStep,
+  notifyStep
 ];
 
 /** Runs the whole sequence and returns the report; throws only on a bug, never on a failed step. */
@@ -184,7 +185,7 @@ function buildReport(
   if (baseline) report.baseline = baseline;
   if (facts.downgrade) report.downgrade = facts.downgrade;
   if (facts.recovery) report.recovery = facts.recovery;
-  if (facts.notification) report.notification = facts.notification;
+  if (facts.notifications) report.notifications = facts.notifications;
   if (facts.incidentUrl) report.incidentUrl = facts.incidentUrl;
   if (facts.restoredDeploymentId !== undefined) report.restoredDeploymentId = facts.restoredDeploymentId;
   return report;

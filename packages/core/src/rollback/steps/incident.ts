@@ -1,4 +1,4 @@
-/** Step 9, the incident issue, assigned to the authors of the rolled-back commits. */
+/** Step 8, the incident issue, assigned to the authors of the rolled-back commits. */
 import { errorMessage } from '../../errors.ts';
 import { draftIncident } from '../incident.ts';
 import { notWritten } from './github-writes.ts';

@@ -9,8 +9,8 @@ import type { RollbackEvent } from '../notify.ts';
 import type { MetricProvider } from '../../providers/metrics/provider.ts';
 import type { RecoveryBaseline, RecoveryReport } from '../recovery.ts';
 import type { RollbackConfig, RollbackDeps } from '../run-rollback.ts';
-import type { NotificationResult } from '../send-notification.ts';
 import type { Step, StepRecorder } from '../sequence.ts';
+import type { TargetNotification } from './notify.ts';
 import type { DeploymentRecord, RollbackTarget } from '../target.ts';
 import type { VersionExpectation } from '../verification.ts';
 
@@ -26,7 +26,7 @@ export interface RollbackFacts {
   recoveryWatch?: { provider: MetricProvider; baseline: Promise<RecoveryBaseline> };
   downgrade?: DowngradeReport;
   recovery?: RecoveryReport;
-  notification?: NotificationResult;
+  notifications?: TargetNotification[];
   incidentUrl?: string;
   restoredDeploymentId?: number;
 }
