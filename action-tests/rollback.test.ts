@@ -134,8 +134,22 @@ async function badRelease(history: 'full' | 'first-only' = 'full'): Promise<GitH
     payload: { version: '1.5.0' },
     statuses: ['success']
   });
-  // The incident reads the commits between the good and the bad version (the fake lists none).
-  s.setComparison(GOOD_SHA, BAD_SHA, { aheadBy: 3, behindBy: 0 });
+  // The incident reads the commits between the good and the bad version, their files, and the
+  // bad commit's CODEOWNERS.
+  s.setComparison(GOOD_SHA, BAD_SHA, {
+    aheadBy: 2,
+    behindBy: 0,
+    commits: [
+      { sha: 'd'.repeat(40), message: 'feat: faster checkout', author: 'alice' },
+      { sha: BAD_SHA, message: 'fix: cache keys', author: 'bob' }
+    ],
+    files: ['backend/app/payments.py', 'frontend/src/App.tsx']
+  });
+  s.setFile(
+    BAD_SHA,
+    '.github/CODEOWNERS',
+    '*  @octo-org/platform\n/backend/  @octo-org/api\n*.tsx  @octo-org/web\n'
+  );
   return fake;
 }
 
@@ -239,6 +253,28 @@ describe('rollback', () => {
     expect(github.violations).toEqual([]);
     const said = everythingSaid(run, github);
     for (const secret of [github.token, HOOK_SECRET, HEADER_SECRET]) expect(said).not.toContain(secret);
+  }, 60_000);
+
+  it('opens an incident the owners of the change own: teams mentioned, authors assigned, dashboards, review, marker', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'dashboard-url':
+        'https://grafana.example.com/d/api?from={from}&to={to}&var-env={environment}&v={version}',
+      'review-due': '2d'
+    });
+    expect(run.exitCode).toBe(0);
+    const issue = github.state.issues.at(-1)!;
+    expect(issue.assignees).toEqual(['alice', 'bob']);
+    expect(issue.body).toContain('**Owners of the changed files:** @octo-org/api @octo-org/web');
+    expect(issue.body).toMatch(
+      /\| dashboards \| https:\/\/grafana\.example\.com\/d\/api\?from=\d+&to=\d+&var-env=production&v=1\.5\.0 \|/
+    );
+    expect(issue.body).toMatch(/### Post-incident review \(due \d{4}-\d{2}-\d{2}\)/);
+    expect(issue.body).toContain(`<!-- deploy-actions:rolled-back sha=${BAD_SHA} environment=production -->`);
+    // The notification links the same dashboards.
+    expect(JSON.stringify(webhook.bodies[0])).toContain('https://grafana.example.com/d/api?from=');
+    expect(github.callsTo('repos/get-content').map((c) => c.status)).toEqual([200]);
+    expect(github.violations).toEqual([]);
   }, 60_000);
 
   it('restores the given version, finding its sha in the history', async () => {
@@ -503,7 +539,10 @@ describe('rollback', () => {
     ['create-incident', 'yes'],
     ['verify-version', 'maybe'],
     ['health-smoke', 'fetch everything'],
-    ['history', '{"schema": "something-else/v1"}']
+    ['history', '{"schema": "something-else/v1"}'],
+    ['incident-assign', 'everyone'],
+    ['dashboard-url', 'https://grafana.example.com/d?from={start}'],
+    ['review-due', 'next week']
   ])(
     'refuses %s=%j before anything is touched',
     async (input, value) => {

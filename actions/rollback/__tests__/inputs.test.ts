@@ -62,7 +62,12 @@ describe('the rollback schema and action.yml', () => {
     ['health-smoke', 'GET /ok 200\nfetch everything'],
     ['notify-webhook', 'https://hooks.example.com/a\ndiscord https://discord.example.com/b'],
     ['verify-version', 'maybe'],
-    ['history', 'not json']
+    ['history', 'not json'],
+    ['incident-assign', 'everyone'],
+    ['dashboard-url', 'https://grafana.example.com/d?from={start}'],
+    ['dashboard-url', 'grafana/d?from={from}'],
+    ['review-due', 'next week'],
+    ['review-due', '91d']
   ])('rejects %s = %j and names the input', (input, value) => {
     const given: Record<string, string> =
       value === undefined ? { ...REQUIRED, router: 'nginx' } : { ...REQUIRED, [input]: value };
@@ -121,6 +126,13 @@ describe('the rollback schema and action.yml', () => {
     delete noToken['github-token'];
     expect(configurationError(noToken).problems[0]!.input).toBe('github-token');
     expect(read({ ...noToken, 'create-incident': 'false' })['create-incident']).toBe(false);
+  });
+
+  it('reads review-due in days and hours, and 0 for no review', () => {
+    expect(read(REQUIRED)['review-due']).toBe(2 * 86_400_000);
+    expect(read({ ...REQUIRED, 'review-due': '1d12h' })['review-due']).toBe(36 * 3_600_000);
+    expect(read({ ...REQUIRED, 'review-due': '36h' })['review-due']).toBe(36 * 3_600_000);
+    expect(read({ ...REQUIRED, 'review-due': '0' })['review-due']).toBe(0);
   });
 
   it('masks each webhook URL on its own, and never shows a line that does not fit', () => {

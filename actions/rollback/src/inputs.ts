@@ -19,7 +19,11 @@ import {
   healthInputs,
   integer,
   metricProviderInputs,
+  DASHBOARD_URL_HINT,
+  INCIDENT_ASSIGN,
+  isDashboardUrlTemplate,
   NOTIFY_FORMATS,
+  parseDuration,
   NOTIFY_TARGET_HINT,
   parseNotifyTarget,
   splitLines,
@@ -60,6 +64,21 @@ const notifyTargets = z.string().transform((value, ctx) => {
 function notifyWebhookSecrets(raw: string): string[] {
   return [raw, ...splitLines(raw).map((line) => line.split(/\s+/).at(-1)!)];
 }
+
+const REVIEW_DUE_HINT = 'a duration such as 2d, 36h or 1d12h (days allowed); 0 for no review checklist';
+
+/** review-due: days and a duration (`2d`, `1d12h`, `36h`), at most 90 days. */
+const reviewDue = z.string().transform((value, ctx) => {
+  const match = /^(?:(\d+)d)?(.*)$/.exec(value.trim())!;
+  const days = Number(match[1] ?? 0);
+  const rest = match[2] === '' ? 0 : parseDuration(match[2]!);
+  const ms = rest === undefined ? undefined : days * 86_400_000 + rest;
+  if (ms === undefined || ms > 90 * 86_400_000) {
+    ctx.addIssue({ code: 'custom', message: REVIEW_DUE_HINT });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** Inputs that only the recovery watch reads: given without recovery-window they do nothing. */
 export const RECOVERY_ONLY_INPUTS = [
@@ -104,7 +123,10 @@ export const rollbackSchema = z
     ...recoveryMetricInputs,
     history: canaryHistoryInput().optional(),
     'create-incident': boolean().prefault('true'),
-    'verify-version': boolean().prefault('true')
+    'verify-version': boolean().prefault('true'),
+    'incident-assign': oneOf(INCIDENT_ASSIGN).prefault('codeowners'),
+    'dashboard-url': z.string().refine(isDashboardUrlTemplate, DASHBOARD_URL_HINT).optional(),
+    'review-due': reviewDue.prefault('2d')
   })
   .superRefine((values, ctx) => {
     checkTrafficRouterInputs(values, ctx);

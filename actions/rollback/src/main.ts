@@ -116,6 +116,9 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
       : {}),
     createIncident: inputs['create-incident'],
     verifyVersion: inputs['verify-version'],
+    incidentAssign: inputs['incident-assign'],
+    ...(inputs['dashboard-url'] !== undefined ? { dashboardUrl: inputs['dashboard-url'] } : {}),
+    reviewDueMs: inputs['review-due'],
     triggeredBy: run?.actor ?? 'unknown',
     ...(run?.runId !== undefined
       ? {

@@ -5,6 +5,7 @@ import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/clien
 import { parseNotifyTarget, renderNotification, type RollbackEvent } from '../../src/rollback/notify.ts';
 import { sendNotification } from '../../src/rollback/send-notification.ts';
 import { draftIncident } from '../../src/rollback/incident.ts';
+import { readRolledBackMarkers, rolledBackMarker } from '../../src/rollback/incident-marker.ts';
 
 const event: RollbackEvent = {
   environment: 'production',
@@ -143,7 +144,9 @@ describe('draftIncident', () => {
         { sha: 'bbbbbbbbbbbb', message: 'Fix typo', author: 'bob' },
         { sha: 'cccccccccccc', message: 'Tune', author: 'alice' },
         { sha: 'dddddddddddd', message: 'Bot change' }
-      ]
+      ],
+      assignAuthors: true,
+      owners: []
     });
     expect(draft.labels).toEqual(['incident', 'rollback']);
     expect(draft.assignees).toEqual(['alice', 'bob']);
@@ -153,5 +156,47 @@ describe('draftIncident', () => {
     expect(draft.body).toContain('- redis: Connection refused');
     expect(draft.body).toContain('- `aaaaaaa` Add cache (@alice)');
     expect(draft.body).toContain('| rollback took | 41.3 s |');
+  });
+
+  const owned = {
+    event: { ...event, dashboardUrl: 'https://grafana.example.com/d/api?from=1&to=2' },
+    symptoms: [],
+    timeline: ['traffic: done'],
+    commits: [{ sha: 'aaaaaaaaaaaa', message: 'Add cache', author: 'alice' }],
+    owners: ['@octo-org/payments', '@carol'],
+    reviewDue: '2026-11-28',
+    marker: { sha: 'b'.repeat(40), environment: 'production' }
+  };
+
+  it('mentions the owners, links the dashboards, adds the review checklist and the marker', () => {
+    const draft = draftIncident({ ...owned, assignAuthors: true });
+    expect(draft.assignees).toEqual(['alice']);
+    expect(draft.body).toContain('**Owners of the changed files:** @octo-org/payments @carol');
+    expect(draft.body).toContain('| dashboards | https://grafana.example.com/d/api?from=1&to=2 |');
+    expect(draft.body).toContain('### Post-incident review (due 2026-11-28)');
+    expect(draft.body).toContain('- [ ] Review held by 2026-11-28; close this issue after it.');
+    expect(readRolledBackMarkers(draft.body)).toEqual([{ sha: 'b'.repeat(40), environment: 'production' }]);
+  });
+
+  it('assigns nobody with incident-assign none, and says why owners are unknown', () => {
+    const draft = draftIncident({
+      ...owned,
+      owners: [],
+      ownersNote: 'no CODEOWNERS file',
+      assignAuthors: false
+    });
+    expect(draft.assignees).toEqual([]);
+    expect(draft.body).toContain('**Owners of the changed files:** unknown (no CODEOWNERS file)');
+  });
+});
+
+describe('the rolled-back marker', () => {
+  it('reads back what it wrote, environment names with spaces included, and ignores look-alikes', () => {
+    const body = [
+      'text',
+      rolledBackMarker({ sha: 'A'.repeat(40), environment: 'prod eu' }),
+      '<!-- deploy-actions:rolled-back sha=123 environment=x -->'
+    ].join('\n');
+    expect(readRolledBackMarkers(body)).toEqual([{ sha: 'a'.repeat(40), environment: 'prod eu' }]);
   });
 });

@@ -17,6 +17,7 @@ import { Redactor } from '../../src/redact.ts';
 import type { MetricProvider } from '../../src/providers/metrics/provider.ts';
 import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
 import type { DowngradeConfig, DowngradeReport } from '../../src/rollback/downgrade.ts';
+import { readRolledBackMarkers } from '../../src/rollback/incident-marker.ts';
 import { ROLLBACK_STEPS, runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
 import type { RollbackRun } from '../../src/rollback/steps/rollback-run.ts';
 import { ScriptedHttp, type Script } from '../fakes/scripted-http.ts';
@@ -88,13 +89,20 @@ class FakeGitHub implements Partial<GitHubClient> {
       creator: null
     };
   }
-  async listCommitsBetween(base: string, head: string) {
+  async compareChanges(base: string, head: string) {
     this.compared.push(`${base.slice(0, 1)}...${head.slice(0, 1)}`);
-    return [
-      { sha: 'e'.repeat(40), message: 'feat: faster checkout\n\nbody', author: 'alice' },
-      { sha: 'f'.repeat(40), message: 'fix: typo' },
-      { sha: '1'.repeat(40), message: 'chore: bump', author: 'bob' }
-    ];
+    return {
+      commits: [
+        { sha: 'e'.repeat(40), message: 'feat: faster checkout\n\nbody', author: 'alice' },
+        { sha: 'f'.repeat(40), message: 'fix: typo' },
+        { sha: '1'.repeat(40), message: 'chore: bump', author: 'bob' }
+      ],
+      files: ['api/payments/charge.py', 'web/src/App.tsx', 'README.md']
+    };
+  }
+  files = new Map<string, string>();
+  async getFileText(path: string, ref: string) {
+    return this.files.get(`${ref}:${path}`);
   }
   async createIssue(input: CreateGitHubIssueInput) {
     if (this.failIssue) throw new Error('403: issues: write needed');
@@ -102,6 +110,7 @@ class FakeGitHub implements Partial<GitHubClient> {
     return {
       number: 7,
       title: input.title,
+      body: input.body,
       htmlUrl: 'https://github.com/octo/shop/issues/7',
       state: 'open',
       labels: [],
@@ -222,6 +231,8 @@ const base: RollbackConfig = {
   health: healthConfig,
   notify: { targets: [{ url: WEBHOOK, format: 'json' }] },
   createIncident: true,
+  incidentAssign: 'codeowners',
+  reviewDueMs: 2 * 86_400_000,
   verifyVersion: true,
   triggeredBy: 'oncall',
   runUrl: 'https://github.com/octo/shop/actions/runs/5'
@@ -456,6 +467,8 @@ describe('runRollback', () => {
         version: '1.4.0',
         reason: 'r',
         createIncident: false,
+        incidentAssign: 'none',
+        reviewDueMs: 0,
         verifyVersion: true,
         triggeredBy: 'me'
       },
@@ -607,6 +620,59 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     );
     expect(asked).toBe(0);
     expect(result.steps.find((s) => s.name === 'recovery')).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('runRollback opening an incident the right team owns', () => {
+  it('mentions the CODEOWNERS of the changed files, assigns the authors, links dashboards and dates the review', async () => {
+    const github = history();
+    github.files.set(
+      `${SHA_BAD}:.github/CODEOWNERS`,
+      [
+        '# owners',
+        '*            @octo/platform',
+        '/api/payments/ @octo/payments',
+        '*.tsx @octo/web @dana'
+      ].join('\n')
+    );
+    // The releases went out the day before the rollback (the clock starts at 2026-01-01).
+    for (const d of github.deployments) d.createdAt = d.createdAt.replace('2026-11-20', '2025-12-31');
+    const { deps } = setup({ github });
+    const report = await runRollback(
+      {
+        ...base,
+        dashboardUrl:
+          'https://grafana.example.com/d/api?from={from}&to={to}&var-env={environment}&v={version}'
+      },
+      deps
+    );
+    const issue = github.issues[0]!;
+    expect(issue.assignees).toEqual(['alice', 'bob']);
+    expect(issue.body).toContain(
+      '**Owners of the changed files:** @octo/payments @octo/web @dana @octo/platform'
+    );
+    // From the rolled-back deploy to now, for the rolled-back version.
+    expect(issue.body).toContain(
+      `| dashboards | https://grafana.example.com/d/api?from=${Date.parse('2025-12-31T10:30:00Z')}&to=`
+    );
+    expect(issue.body).toContain('&var-env=production&v=1.5.0 |');
+    expect(issue.body).toMatch(/### Post-incident review \(due \d{4}-\d{2}-\d{2}\)/);
+    expect(readRolledBackMarkers(issue.body)).toEqual([{ sha: SHA_BAD, environment: 'production' }]);
+    expect(report.steps.find((s) => s.name === 'incident')!.detail).toMatch(
+      /^#7 opened, assigned to @alice, @bob, owners @octo\/payments @octo\/web @dana @octo\/platform mentioned, review due /
+    );
+  });
+
+  it('says there is no CODEOWNERS file, and assigns nobody with incident-assign none', async () => {
+    const github = history();
+    const withoutFile = await runRollback(base, setup({ github }).deps);
+    expect(github.issues[0]!.body).toContain('unknown (no CODEOWNERS file)');
+    expect(withoutFile.steps.find((s) => s.name === 'incident')!.detail).toContain('(no CODEOWNERS file)');
+    const none = history();
+    await runRollback({ ...base, incidentAssign: 'none', reviewDueMs: 0 }, setup({ github: none }).deps);
+    expect(none.issues[0]!.assignees).toBeUndefined();
+    expect(none.issues[0]!.body).not.toContain('Owners of the changed files');
+    expect(none.issues[0]!.body).not.toContain('Post-incident review');
   });
 });
 

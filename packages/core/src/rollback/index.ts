@@ -8,3 +8,6 @@ export * from './run-rollback.ts';
 export * from './downgrade.ts';
 export * from './recovery.ts';
 export * from './verification.ts';
+export * from './codeowners.ts';
+export * from './dashboard.ts';
+export * from './incident-marker.ts';

@@ -48,6 +48,8 @@ export interface RollbackEvent {
   healthy?: boolean;
   runUrl?: string;
   incidentUrl?: string;
+  /** Logs, metrics and traces for the incident's time range (dashboard-url). */
+  dashboardUrl?: string;
   /** Steps that failed, e.g. `migrate-downgrade: refused (destructive)`. */
   problems: string[];
   mention?: string;
@@ -96,7 +98,8 @@ function slackEscape(text: string): string {
 function renderSlack(event: RollbackEvent) {
   const links = [
     event.runUrl ? `<${event.runUrl}|workflow run>` : '',
-    event.incidentUrl ? `<${event.incidentUrl}|incident>` : ''
+    event.incidentUrl ? `<${event.incidentUrl}|incident>` : '',
+    event.dashboardUrl ? `<${event.dashboardUrl}|dashboards>` : ''
   ].filter(Boolean);
   const icon = event.outcome === 'rolled-back' ? ':rewind:' : ':rotating_light:';
   // A mention is Slack markup the user gave on purpose (e.g. <!subteam^S0123>): not escaped.
@@ -142,7 +145,8 @@ function renderSlack(event: RollbackEvent) {
 function renderTeams(event: RollbackEvent) {
   const links = [
     ...(event.incidentUrl ? [{ title: 'Incident', url: event.incidentUrl }] : []),
-    ...(event.runUrl ? [{ title: 'Workflow run', url: event.runUrl }] : [])
+    ...(event.runUrl ? [{ title: 'Workflow run', url: event.runUrl }] : []),
+    ...(event.dashboardUrl ? [{ title: 'Dashboards', url: event.dashboardUrl }] : [])
   ];
   return {
     type: 'message',

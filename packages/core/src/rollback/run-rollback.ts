@@ -56,10 +56,19 @@ export interface RollbackConfig {
   /** The webhooks told, each in its format (chat, a status page). */
   notify?: { targets: NotifyTarget[]; mention?: string };
   createIncident: boolean;
+  /** Who owns the incident: CODEOWNERS of the changed files mentioned and authors assigned, authors only, or nobody. */
+  incidentAssign: IncidentAssign;
+  /** Link template for logs, metrics or traces ({from}, {to}, {environment}, {version}). */
+  dashboardUrl?: string;
+  /** The post-incident review is due this long after the rollback; 0: no review checklist. */
+  reviewDueMs: number;
   /** Who started the run (GITHUB_ACTOR). */
   triggeredBy: string;
   runUrl?: string;
 }
+
+export const INCIDENT_ASSIGN = ['codeowners', 'authors', 'none'] as const;
+export type IncidentAssign = (typeof INCIDENT_ASSIGN)[number];
 
 export interface RollbackDeps {
   /** Undefined without a token: history, statuses and the incident are then failed steps. */

@@ -4,6 +4,7 @@
  * else is shared between them.
  */
 import type { HealthGateReport } from '../../health/report.ts';
+import { DASHBOARD_LOOKBACK_MS, renderDashboardUrl } from '../dashboard.ts';
 import type { DowngradeReport } from '../downgrade.ts';
 import type { RollbackEvent } from '../notify.ts';
 import type { MetricProvider } from '../../providers/metrics/provider.ts';
@@ -28,6 +29,8 @@ export interface RollbackFacts {
   recovery?: RecoveryReport;
   notifications?: TargetNotification[];
   incidentUrl?: string;
+  /** The dashboard link, filled once so the incident and the notification show the same range. */
+  dashboardUrl?: string;
   restoredDeploymentId?: number;
 }
 
@@ -42,6 +45,24 @@ export interface RollbackRun {
 }
 
 export type RollbackStep = Step<RollbackRun>;
+
+/**
+ * The dashboard-url for the incident's time range: from when the rolled-back version was deployed
+ * (an hour before the rollback when unknown) to now, for the rolled-back version.
+ */
+export function dashboardLink(run: RollbackRun): string | undefined {
+  const { config, facts } = run;
+  if (config.dashboardUrl === undefined) return undefined;
+  const started = run.startedAt.getTime();
+  const deployed = facts.current ? Date.parse(facts.current.createdAt) : Number.NaN;
+  facts.dashboardUrl ??= renderDashboardUrl(config.dashboardUrl, {
+    from: Number.isFinite(deployed) ? Math.min(deployed, started) : started - DASHBOARD_LOOKBACK_MS,
+    to: run.deps.clock.date().getTime(),
+    environment: config.environment,
+    version: facts.current?.version ?? facts.target?.version ?? ''
+  });
+  return facts.dashboardUrl;
+}
 
 /** The rollback as people are told of it (notification and incident), from the steps so far. */
 export function rollbackEvent(run: RollbackRun): RollbackEvent {
@@ -61,6 +82,8 @@ export function rollbackEvent(run: RollbackRun): RollbackEvent {
   if (facts.health) event.healthy = facts.health.healthy;
   if (config.runUrl) event.runUrl = config.runUrl;
   if (facts.incidentUrl) event.incidentUrl = facts.incidentUrl;
+  const dashboardUrl = dashboardLink(run);
+  if (dashboardUrl) event.dashboardUrl = dashboardUrl;
   if (config.notify?.mention) event.mention = config.notify.mention;
   return event;
 }
