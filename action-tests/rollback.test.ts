@@ -277,6 +277,32 @@ describe('rollback', () => {
     expect(github.violations).toEqual([]);
   }, 60_000);
 
+  it('keeps preflight-validate from deploying the rolled-back commit again while its incident is open', async () => {
+    const github = await badRelease();
+    const rolledBack = await rollback(github, { 'notify-webhook': '' });
+    expect(rolledBack.exitCode).toBe(0);
+    // Both commits passed staging: preflight adds staging-verified for production.
+    const FIX_SHA = 'e'.repeat(40);
+    for (const sha of [BAD_SHA, FIX_SHA])
+      github.state.addDeployment({ sha, environment: 'staging', statuses: ['in_progress', 'success'] });
+    const preflight = (sha: string) =>
+      runAction('preflight-validate', {
+        inputs: { 'github-token': github.token, environment: 'production', sha, checks: 'incidents' },
+        env: { GITHUB_API_URL: github.url },
+        timeoutMs: 30_000
+      });
+    const again = await preflight(BAD_SHA);
+    expect(again.exitCode).toBe(1);
+    expect(again.outputs['failed-checks']).toBe('incidents');
+    const issue = github.state.issues.at(-1)!;
+    expect(again.summary).toContain(`${BAD_SHA.slice(0, 7)} was rolled back from production`);
+    // Another commit (the fix) is not held back by the marker.
+    expect((await preflight(FIX_SHA)).exitCode).toBe(0);
+    issue.state = 'closed';
+    expect((await preflight(BAD_SHA)).exitCode).toBe(0);
+    expect(github.violations).toEqual([]);
+  }, 90_000);
+
   it('restores the given version, finding its sha in the history', async () => {
     const github = await badRelease();
     const run = await rollback(github, {
