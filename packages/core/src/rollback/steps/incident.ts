@@ -98,10 +98,10 @@ export const incidentStep: RollbackStep = {
       `#${issue.number} opened`,
       draft.assignees.length ? `assigned to ${draft.assignees.map((a) => `@${a}`).join(', ')}` : '',
       ownership.owners.length ? `owners ${ownership.owners.join(' ')} mentioned` : '',
-      reviewDue ? `review due ${reviewDue}` : '',
-      ...ownership.notes.map((note) => `(${note})`)
+      reviewDue ? `review due ${reviewDue}` : ''
     ];
-    return { detail: said.filter(Boolean).join(', ') };
+    const notes = ownership.notes.length ? ` (${ownership.notes.join('; ')})` : '';
+    return { detail: `${said.filter(Boolean).join(', ')}${notes}` };
   },
   whenFailed: 'No incident issue was opened: open one by hand with this summary.'
 };
