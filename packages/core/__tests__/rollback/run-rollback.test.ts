@@ -602,6 +602,19 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     expect(result.verification).toMatchObject({ verified: true, recovery: 'held', version: 'held' });
   });
 
+  it('moves traffic even when the metric source cannot be built, failing the recovery step instead', async () => {
+    const { deps, router } = setup();
+    const broken = {
+      ...recoveryConfig,
+      metrics: { type: 'datadog' }
+    } as unknown as RollbackConfig['recovery'];
+    const result = await runRollback({ ...base, recovery: broken }, { ...deps, metricProvider: undefined });
+    expect(router.weights).toEqual([0]);
+    expect(statusOf(result)).toMatchObject({ traffic: 'done', health: 'done', recovery: 'failed' });
+    expect(result.steps.find((s) => s.name === 'recovery')!.detail).toContain('unknown metric provider');
+    expect(result.verification).toMatchObject({ verified: false });
+  });
+
   it('does not watch the error rate when health already failed', async () => {
     const { deps } = setup({ script: healthy('1.5.0') });
     let asked = 0;

@@ -151,7 +151,7 @@ export async function runRollback(config: RollbackConfig, deps: RollbackDeps): P
   };
   await recorder.runAll(ROLLBACK_STEPS, run);
   // A baseline still being measured (the watch was skipped) is waited for: no work outlives the run.
-  const baseline = await run.facts.recoveryWatch?.baseline;
+  const baseline = (await run.facts.recoveryWatch?.catch(() => undefined))?.baseline;
   return buildReport(run, baseline);
 }
 

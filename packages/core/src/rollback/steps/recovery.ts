@@ -13,14 +13,16 @@ export const recoveryStep: RollbackStep = {
   before({ config, deps, facts }) {
     const recovery = config.recovery;
     if (!recovery) return;
-    const provider =
-      deps.metricProvider ?? createMetricProvider(recovery.metrics, { http: deps.http, clock: deps.clock });
-    facts.recoveryWatch = {
-      provider,
-      baseline: recovery.historyBaseline
-        ? Promise.resolve(recovery.historyBaseline)
-        : measureBaseline(provider, recovery, deps.clock)
-    };
+    // Async, so that even a metric source that cannot be built never throws before traffic moves.
+    const watch = (async () => {
+      const provider =
+        deps.metricProvider ?? createMetricProvider(recovery.metrics, { http: deps.http, clock: deps.clock });
+      const baseline = recovery.historyBaseline ?? (await measureBaseline(provider, recovery, deps.clock));
+      return { provider, baseline };
+    })();
+    // Read by the recovery step; a watch that is skipped must not leave an unhandled rejection.
+    watch.catch(() => undefined);
+    facts.recoveryWatch = watch;
   },
   skipReason: ({ config, recorder }) => {
     if (!config.recovery) return 'no recovery-window given';
@@ -28,9 +30,9 @@ export const recoveryStep: RollbackStep = {
     return undefined;
   },
   async run({ config, deps, facts }) {
-    const { provider, baseline } = facts.recoveryWatch!;
+    const { provider, baseline } = await facts.recoveryWatch!;
     const recovery = (facts.recovery = await watchRecovery(
-      { ...config.recovery!, baseline: await baseline },
+      { ...config.recovery!, baseline },
       { provider, clock: deps.clock, logger: deps.logger }
     ));
     if (!recovery.recovered) throw new Error(recovery.verdict);

@@ -23,8 +23,8 @@ export interface RollbackFacts {
   /** What /health had to report after the rollback. */
   expected?: VersionExpectation;
   health?: HealthGateReport;
-  /** Started before traffic moves: the metric source and the baseline it is measuring. */
-  recoveryWatch?: { provider: MetricProvider; baseline: Promise<RecoveryBaseline> };
+  /** Started before traffic moves: the metric source and the baseline, once measured. */
+  recoveryWatch?: Promise<{ provider: MetricProvider; baseline: RecoveryBaseline }>;
   downgrade?: DowngradeReport;
   recovery?: RecoveryReport;
   notifications?: TargetNotification[];
