@@ -134,8 +134,22 @@ async function badRelease(history: 'full' | 'first-only' = 'full'): Promise<GitH
     payload: { version: '1.5.0' },
     statuses: ['success']
   });
-  // The incident reads the commits between the good and the bad version (the fake lists none).
-  s.setComparison(GOOD_SHA, BAD_SHA, { aheadBy: 3, behindBy: 0 });
+  // The incident reads the commits between the good and the bad version, their files, and the
+  // bad commit's CODEOWNERS.
+  s.setComparison(GOOD_SHA, BAD_SHA, {
+    aheadBy: 2,
+    behindBy: 0,
+    commits: [
+      { sha: 'd'.repeat(40), message: 'feat: faster checkout', author: 'alice' },
+      { sha: BAD_SHA, message: 'fix: cache keys', author: 'bob' }
+    ],
+    files: ['backend/app/payments.py', 'frontend/src/App.tsx']
+  });
+  s.setFile(
+    BAD_SHA,
+    '.github/CODEOWNERS',
+    '*  @octo-org/platform\n/backend/  @octo-org/api\n*.tsx  @octo-org/web\n'
+  );
   return fake;
 }
 
@@ -210,6 +224,7 @@ describe('rollback', () => {
     expect(weight()).toBe(0);
     expect(run.outputs['rolled-back-to']).toBe('1.4.0');
     expect(run.outputs.healthy).toBe('true');
+    expect(run.outputs.verified).toBe('true');
     expect(readFileSync(redeployLog(), 'utf8').trim()).toBe(`1.4.0 ${GOOD_SHA} production`);
     expect(stepStatus(run)).toMatchObject({
       traffic: 'done',
@@ -239,6 +254,54 @@ describe('rollback', () => {
     const said = everythingSaid(run, github);
     for (const secret of [github.token, HOOK_SECRET, HEADER_SECRET]) expect(said).not.toContain(secret);
   }, 60_000);
+
+  it('opens an incident the owners of the change own: teams mentioned, authors assigned, dashboards, review, marker', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'dashboard-url':
+        'https://grafana.example.com/d/api?from={from}&to={to}&var-env={environment}&v={version}',
+      'review-due': '2d'
+    });
+    expect(run.exitCode).toBe(0);
+    const issue = github.state.issues.at(-1)!;
+    expect(issue.assignees).toEqual(['alice', 'bob']);
+    expect(issue.body).toContain('**Owners of the changed files:** @octo-org/api @octo-org/web');
+    expect(issue.body).toMatch(
+      /\| dashboards \| https:\/\/grafana\.example\.com\/d\/api\?from=\d+&to=\d+&var-env=production&v=1\.5\.0 \|/
+    );
+    expect(issue.body).toMatch(/### Post-incident review \(due \d{4}-\d{2}-\d{2}\)/);
+    expect(issue.body).toContain(`<!-- deploy-actions:rolled-back sha=${BAD_SHA} environment=production -->`);
+    // The notification links the same dashboards.
+    expect(JSON.stringify(webhook.bodies[0])).toContain('https://grafana.example.com/d/api?from=');
+    expect(github.callsTo('repos/get-content').map((c) => c.status)).toEqual([200]);
+    expect(github.violations).toEqual([]);
+  }, 60_000);
+
+  it('keeps preflight-validate from deploying the rolled-back commit again while its incident is open', async () => {
+    const github = await badRelease();
+    const rolledBack = await rollback(github, { 'notify-webhook': '' });
+    expect(rolledBack.exitCode).toBe(0);
+    // Both commits passed staging: preflight adds staging-verified for production.
+    const FIX_SHA = 'e'.repeat(40);
+    for (const sha of [BAD_SHA, FIX_SHA])
+      github.state.addDeployment({ sha, environment: 'staging', statuses: ['in_progress', 'success'] });
+    const preflight = (sha: string) =>
+      runAction('preflight-validate', {
+        inputs: { 'github-token': github.token, environment: 'production', sha, checks: 'incidents' },
+        env: { GITHUB_API_URL: github.url },
+        timeoutMs: 30_000
+      });
+    const again = await preflight(BAD_SHA);
+    expect(again.exitCode).toBe(1);
+    expect(again.outputs['failed-checks']).toBe('incidents');
+    const issue = github.state.issues.at(-1)!;
+    expect(again.summary).toContain(`${BAD_SHA.slice(0, 7)} was rolled back from production`);
+    // Another commit (the fix) is not held back by the marker.
+    expect((await preflight(FIX_SHA)).exitCode).toBe(0);
+    issue.state = 'closed';
+    expect((await preflight(BAD_SHA)).exitCode).toBe(0);
+    expect(github.violations).toEqual([]);
+  }, 90_000);
 
   it('restores the given version, finding its sha in the history', async () => {
     const github = await badRelease();
@@ -274,6 +337,35 @@ describe('rollback', () => {
     expect(webhook.bodies).toHaveLength(1);
   }, 60_000);
 
+  it('tells several webhooks, each in its format, after the incident so that each links it', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'notify-webhook': `slack ${webhook.url}/chat\nteams ${webhook.url}/teams\n${webhook.url}/status`
+    });
+    expect(run.exitCode).toBe(0);
+    expect(
+      report(run)
+        .steps.map((s) => s.name)
+        .slice(-2)
+    ).toEqual(['incident', 'notify']);
+    const issueUrl = run.outputs['incident-url']!;
+    expect(issueUrl).toMatch(/\/issues\/\d+$/);
+    expect(webhook.bodies).toHaveLength(3);
+    const byShape = (test: (body: Record<string, unknown>) => boolean) =>
+      (webhook.bodies as Record<string, unknown>[]).find(test)!;
+    const slack = byShape((b) => Array.isArray(b.blocks));
+    const teams = byShape((b) => b.type === 'message');
+    // A line without a format takes notify-format (json here).
+    const status = byShape((b) => b.schema === 'rollback-notification/v1');
+    expect(JSON.stringify(slack)).toContain(`<${issueUrl}|incident>`);
+    expect(JSON.stringify(teams)).toContain('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(teams)).toContain(issueUrl);
+    expect(status.incidentUrl).toBe(issueUrl);
+    expect(report(run).notifications!.map((n) => n.target)).toEqual(['slack #1', 'teams #2', 'json #3']);
+    const said = everythingSaid(run, github);
+    for (const secret of [github.token, HOOK_SECRET, HEADER_SECRET]) expect(said).not.toContain(secret);
+  }, 60_000);
+
   it('completes the rollback when the webhook is down, reporting the failed notification', async () => {
     const github = await badRelease();
     webhook.status = 503;
@@ -282,7 +374,9 @@ describe('rollback', () => {
     expect(weight()).toBe(0);
     expect(run.outputs['rolled-back-to']).toBe('1.4.0');
     expect(stepStatus(run).notify).toBe('failed');
-    expect(report(run).notification).toMatchObject({ delivered: false, status: 503 });
+    expect(report(run).notifications).toEqual([
+      expect.objectContaining({ target: 'json #1', delivered: false, status: 503 })
+    ]);
     expect(run.annotations.some((a) => a.level === 'warning' && a.message.includes('notify'))).toBe(true);
     expect(webhook.bodies.length).toBeGreaterThan(1);
     const said = everythingSaid(run, github);
@@ -298,6 +392,48 @@ describe('rollback', () => {
     expect(stepStatus(run)).toMatchObject({ health: 'failed', notify: 'done', incident: 'done' });
     expect(github.state.deployments.at(-1)!.statuses.at(-1)!.state).toBe('failure');
     expect(github.state.issues.at(-1)!.body).toContain('health');
+  }, 60_000);
+
+  it('verifies that /health reports the restored version without being told it, and runs health-smoke', async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'health-expected-version': '',
+      'health-smoke': 'GET /api/items 200\nGET /health 200 1.4.0'
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.verified).toBe('true');
+    expect(report(run).verification).toEqual({
+      verified: true,
+      health: 'held',
+      version: 'held',
+      smoke: 'held',
+      recovery: 'not checked',
+      expected: { source: 'restored', version: '1.4.0' }
+    });
+    expect(run.summary).toContain('**✅ verified**');
+    expect(run.summary).toContain('1.4.0, the restored version');
+  }, 60_000);
+
+  it('is not verified when the old version still answers /health, or a smoke check fails', async () => {
+    const github = await badRelease();
+    // The bad version answers directly, healthy but 1.5.0: only the version check can catch it.
+    const stale = await rollback(github, {
+      'health-url': bad.url,
+      'health-expected-version': '',
+      'health-deadline': '3s'
+    });
+    expect(stale.exitCode).toBe(1);
+    expect(stale.outputs.verified).toBe('false');
+    expect(report(stale).verification).toMatchObject({ version: 'failed' });
+    expect(report(stale).health!.failedChecks.map((c) => c.name)).toContain('version');
+
+    await fake!.close();
+    const again = await badRelease();
+    const smokeFails = await rollback(again, { 'health-smoke': 'GET /api/no-such-thing 200' });
+    expect(smokeFails.exitCode).toBe(1);
+    expect(smokeFails.outputs.verified).toBe('false');
+    expect(report(smokeFails).verification).toMatchObject({ health: 'failed', smoke: 'failed' });
+    expect(stepStatus(smokeFails)).toMatchObject({ traffic: 'done', health: 'failed', incident: 'done' });
   }, 60_000);
 
   it('sends no secret off the runner when a failing redeploy prints a token and a database URL', async () => {
@@ -408,6 +544,7 @@ describe('rollback', () => {
     ['reason', 'x'.repeat(1001)],
     ['notify-format', 'discord'],
     ['notify-webhook', 'not a url'],
+    ['notify-webhook', `slack https://hooks.example.com/x\ndiscord https://discord.example.com/y`],
     ['router', 'haproxy'],
     ['nginx-stable-server', 'nowhere'],
     ['redeploy-command', "sh -c 'unterminated"],
@@ -425,7 +562,13 @@ describe('rollback', () => {
     ['recovery-window', 'soon'],
     ['probe-stable-url', ''],
     ['recovery-interval', '1h'],
-    ['create-incident', 'yes']
+    ['create-incident', 'yes'],
+    ['verify-version', 'maybe'],
+    ['health-smoke', 'fetch everything'],
+    ['history', '{"schema": "something-else/v1"}'],
+    ['incident-assign', 'everyone'],
+    ['dashboard-url', 'https://grafana.example.com/d?from={start}'],
+    ['review-due', 'next week']
   ])(
     'refuses %s=%j before anything is touched',
     async (input, value) => {
@@ -440,7 +583,7 @@ describe('rollback', () => {
           python: PYTHON,
           [input]: value
         });
-      if (['probe-stable-url', 'recovery-interval'].includes(input))
+      if (['probe-stable-url', 'recovery-interval', 'history'].includes(input))
         Object.assign(given, { 'recovery-window': '10s', 'probe-stable-url': nginx.url, [input]: value });
       // An empty redeploy-command is simply absent; test an unterminated quote instead.
       if (input === 'redeploy-command') given[input] = `sh -c 'unterminated`;
@@ -453,6 +596,18 @@ describe('rollback', () => {
     },
     30_000
   );
+});
+
+/** canary-step's history of the bad canary: the stable track failed 0.5% of its requests meanwhile. */
+const canaryHistory = JSON.stringify({
+  schema: 'canary-step-history/v1',
+  measurements: [10, 50].map((weight) => ({
+    weight,
+    at: '2026-03-02T09:00:00Z',
+    status: 'fail',
+    canary: { requests: 100, errors: 9 },
+    baseline: { requests: 200, errors: 1 }
+  }))
 });
 
 describe('rollback of the database and the recovery watch', () => {
@@ -540,6 +695,29 @@ describe('rollback of the database and the recovery watch', () => {
     expect(recovery.recovered).toBe(true);
     expect(recovery.measurements.at(-1)).toMatchObject({ status: 'recovered', errorRatePercent: 0 });
     expect(run.summary).toContain('### Error rate after the rollback');
+    // No history: the baseline was measured on the stable track as the rollback started.
+    expect(recovery.baseline).toMatchObject({ source: 'measured', percent: 0 });
+    expect(run.summary).toContain('Baseline (measured on the stable track)');
+  }, 60_000);
+
+  it("takes the baseline from canary-step's history, and shows each window against it", async () => {
+    const github = await badRelease();
+    const run = await rollback(github, {
+      'recovery-window': '6s',
+      'recovery-interval': '2s',
+      'probe-stable-url': `${nginx.url}/health`,
+      'probe-rps': '20',
+      history: canaryHistory
+    });
+    expect(run.exitCode).toBe(0);
+    const recovery = report(run).recovery!;
+    expect(recovery.baseline).toMatchObject({ source: 'history', requests: 400, percent: 0.5 });
+    expect(recovery.thresholdPercent).toBeCloseTo(1.5);
+    expect(run.outputs.verified).toBe('true');
+    expect(run.summary).toContain("Baseline (canary-step's history): 0.50% of 400 stable requests");
+    expect(run.summary).toMatch(
+      /\| \+\d+(\.\d+)?s \| \d+ \| 0\.00% \| .* \| 0\.50% \| ≤ 1\.50% \| ✅ recovered \|/
+    );
   }, 60_000);
 
   it('fails when the error rate stays above the baseline for the whole window', async () => {
@@ -548,7 +726,8 @@ describe('rollback of the database and the recovery watch', () => {
       'recovery-window': '4s',
       'recovery-interval': '2s',
       'probe-stable-url': `${nginx.url}/no-such-page`,
-      'probe-rps': '20'
+      'probe-rps': '20',
+      history: canaryHistory
     });
     expect(run.exitCode).toBe(1);
     expect(stepStatus(run)).toMatchObject({ health: 'done', recovery: 'failed', incident: 'done' });

@@ -526,7 +526,7 @@ moment.tz.load(__webpack_require__(1681));
 
 	/*global define*/
 	if ( true && module.exports) {
-		module.exports = factory(__webpack_require__(3350)); // Node
+		module.exports = factory(__webpack_require__(969)); // Node
 	} else if (typeof define === 'function' && define.amd) {
 		define(['moment'], factory);                 // AMD
 	} else {
@@ -1248,7 +1248,7 @@ moment.tz.load(__webpack_require__(1681));
 
 /***/ }),
 
-/***/ 3350:
+/***/ 969:
 /***/ (function(module, __unused_webpack_exports, __webpack_require__) {
 
 /* module decorator */ module = __webpack_require__.nmd(module);

@@ -285,3 +285,47 @@ describe('secret metadata', () => {
     ).toThrow('environment qa does not exist');
   });
 });
+
+describe('what a rollback incident reads and writes', () => {
+  const BASE = 'a'.repeat(40);
+
+  it('serves a comparison with its commits, their authors and the changed files, as GitHub sends them', async () => {
+    fake.state.setComparison(BASE, SHA, {
+      aheadBy: 1,
+      behindBy: 0,
+      commits: [{ sha: SHA, message: 'feat: faster checkout', author: 'alice' }],
+      files: ['api/payments/charge.py']
+    });
+    const { status, body } = await call('GET', `/repos/octo-org/shop/compare/${BASE}...${SHA}`);
+    expect(status).toBe(200);
+    const commits = body.commits as { sha: string; author: { login: string }; commit: { message: string } }[];
+    expect(commits.map((c) => [c.sha, c.author.login, c.commit.message])).toEqual([
+      [SHA, 'alice', 'feat: faster checkout']
+    ]);
+    expect((body.files as { filename: string }[]).map((f) => f.filename)).toEqual(['api/payments/charge.py']);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('serves a file by ref through the contents API, base64 like GitHub, and 404 for others', async () => {
+    fake.state.setFile(SHA, '.github/CODEOWNERS', '* @octo-org/platform\n');
+    const file = await call('GET', `/repos/octo-org/shop/contents/.github%2FCODEOWNERS?ref=${SHA}`);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(String(file.body.content), 'base64').toString('utf8')).toBe('* @octo-org/platform\n');
+    expect((await call('GET', `/repos/octo-org/shop/contents/CODEOWNERS?ref=${SHA}`)).status).toBe(404);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('keeps the assignees of a new issue who can be assigned, and drops the others', async () => {
+    fake.state.collaborators = new Set(['alice']);
+    const { status, body } = await call('POST', '/repos/octo-org/shop/issues', {
+      title: 'Rollback of production',
+      body: 'text',
+      labels: ['incident'],
+      assignees: ['alice', 'mallory']
+    });
+    expect(status).toBe(201);
+    expect((body.assignees as { login: string }[]).map((a) => a.login)).toEqual(['alice']);
+    expect(fake.state.issues.at(-1)!.assignees).toEqual(['alice']);
+    expect(fake.violations).toEqual([]);
+  });
+});

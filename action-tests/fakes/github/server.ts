@@ -262,6 +262,21 @@ function handlers(api: GitHubOpenApi, selfUrl: () => URL): Record<string, Handle
         } as Answer;
       return { status: 200, body: state.renderComparison(base, head, counts) };
     },
+    'repos/get-content': ({ params, query, state }) => {
+      const ref = query.get('ref') ?? state.defaultBranch;
+      const sha = state.resolveRef(ref) ?? ref;
+      const text = state.files.get(`${sha}:${params.path}`);
+      if (text === undefined) return error(404, 'Not Found');
+      return {
+        status: 200,
+        body: state.renderFile(
+          ref,
+          params.path!,
+          text,
+          api.example('content-file-response-if-content-is-a-file') as Json
+        )
+      };
+    },
     'issues/list-for-repo': ({ query, state }) => {
       const wanted = query.get('state') ?? 'open';
       const labels = (query.get('labels') ?? '')
@@ -284,6 +299,7 @@ function handlers(api: GitHubOpenApi, selfUrl: () => URL): Record<string, Handle
         title: String(body.title),
         labels,
         ...(typeof body.body === 'string' ? { body: body.body } : {}),
+        assignees: ((body.assignees as unknown[] | undefined) ?? []).map(String),
         author: state.tokenUser
       });
       return { status: 201, body: state.renderIssue(record) };

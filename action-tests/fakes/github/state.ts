@@ -4,6 +4,7 @@
  * runs, and the names and dates of repository and environment secrets (GitHub never returns values). Tests seed it before a run and read it after (what was created); the server renders each
  * record into GitHub's JSON shape from the corpus templates.
  */
+import { createHash } from 'node:crypto';
 import { templates, type Templates } from './corpus.ts';
 
 type Json = Record<string, unknown>;
@@ -43,9 +44,19 @@ export interface IssueRecord {
   body: string | null;
   state: 'open' | 'closed';
   labels: string[];
+  /** Logins assigned; only collaborators (see `collaborators`) stick, as on GitHub. */
+  assignees: string[];
   pullRequest: boolean;
   createdAt: string;
   author: string;
+}
+
+/** What `base...head` holds: the counts, and the commits and changed files when seeded. */
+export interface ComparisonRecord {
+  aheadBy: number;
+  behindBy: number;
+  commits?: { sha: string; message: string; author?: string }[];
+  files?: string[];
 }
 
 export interface EnvironmentRecord {
@@ -116,8 +127,12 @@ export class GitHubState {
   readonly branches = new Map<string, string>();
   readonly checkRuns: CheckRunRecord[] = [];
   readonly statuses: CommitStatusRecord[] = [];
-  /** `baseSha...headSha` → counts. */
-  readonly comparisons = new Map<string, { aheadBy: number; behindBy: number }>();
+  /** `baseSha...headSha` → counts, commits and files. */
+  readonly comparisons = new Map<string, ComparisonRecord>();
+  /** File contents by `ref:path` (the repository contents API). */
+  readonly files = new Map<string, string>();
+  /** Who can be assigned to issues; undefined: anybody. */
+  collaborators: Set<string> | undefined;
   readonly issues: IssueRecord[] = [];
   readonly environments: EnvironmentRecord[] = [];
   readonly deployments: DeploymentRecord[] = [];
@@ -160,8 +175,13 @@ export class GitHubState {
   }
 
   /** Declares how `head` relates to `base` (shas or branch names). */
-  setComparison(base: string, head: string, counts: { aheadBy: number; behindBy: number }): void {
-    this.comparisons.set(`${this.resolveRef(base) ?? base}...${this.resolveRef(head) ?? head}`, counts);
+  setComparison(base: string, head: string, comparison: ComparisonRecord): void {
+    this.comparisons.set(`${this.resolveRef(base) ?? base}...${this.resolveRef(head) ?? head}`, comparison);
+  }
+
+  /** A file of the repository at `ref` (a sha or a branch), served by the contents API. */
+  setFile(ref: string, path: string, text: string): void {
+    this.files.set(`${this.resolveRef(ref) ?? ref}:${path}`, text);
   }
 
   /** A sha for a ref: a full sha as is, a branch (`main`, `heads/main`, `refs/heads/main`). */
@@ -278,6 +298,7 @@ export class GitHubState {
     pullRequest?: boolean;
     body?: string;
     author?: string;
+    assignees?: string[];
   }): IssueRecord {
     const record: IssueRecord = {
       id: this.id(),
@@ -286,6 +307,7 @@ export class GitHubState {
       body: input.body ?? null,
       state: input.state ?? 'open',
       labels: input.labels ?? [],
+      assignees: (input.assignees ?? []).filter((login) => this.collaborators?.has(login) ?? true),
       pullRequest: input.pullRequest ?? false,
       createdAt: this.now(),
       author: input.author ?? 'octocat'
@@ -527,7 +549,7 @@ export class GitHubState {
     };
   }
 
-  renderComparison(base: string, head: string, counts: { aheadBy: number; behindBy: number }): Json {
+  renderComparison(base: string, head: string, counts: ComparisonRecord): Json {
     const t = structuredClone(this.t.comparison);
     const status =
       counts.aheadBy === 0 && counts.behindBy === 0
@@ -555,8 +577,50 @@ export class GitHubState {
       ahead_by: counts.aheadBy,
       behind_by: counts.behindBy,
       total_commits: counts.aheadBy,
-      commits: [],
-      files: []
+      commits: (counts.commits ?? []).map((c) => {
+        const rendered = withSha((t.commits as Json[])[0], c.sha) as Json;
+        return {
+          ...rendered,
+          html_url: `${this.repoHtml}/commit/${c.sha}`,
+          comments_url: `${this.repoApi}/commits/${c.sha}/comments`,
+          commit: { ...(rendered.commit as Json), message: c.message },
+          author: c.author ? this.user(c.author) : null,
+          committer: c.author ? this.user(c.author) : null
+        };
+      }),
+      files: (counts.files ?? []).map((filename) => ({
+        ...(t.files as Json[])[0],
+        filename,
+        blob_url: `${this.repoHtml}/blob/${this.resolveRef(head) ?? head}/${filename}`,
+        raw_url: `${this.repoHtml}/raw/${this.resolveRef(head) ?? head}/${filename}`,
+        contents_url: `${this.repoApi}/contents/${filename}?ref=${this.resolveRef(head) ?? head}`
+      }))
+    };
+  }
+
+  /** A file as the contents API answers for it (`type: file`, base64 content in 60-character lines). */
+  renderFile(ref: string, path: string, text: string, template: Json): Json {
+    const content = Buffer.from(text, 'utf8').toString('base64');
+    const blobSha = createHash('sha1')
+      .update(`blob ${Buffer.byteLength(text)}\0${text}`)
+      .digest('hex');
+    const api = `${this.repoApi}/contents/${path}?ref=${ref}`;
+    const html = `${this.repoHtml}/blob/${ref}/${path}`;
+    const git = `${this.repoApi}/git/blobs/${blobSha}`;
+    return {
+      ...template,
+      type: 'file',
+      encoding: 'base64',
+      size: Buffer.byteLength(text),
+      name: path.split('/').at(-1),
+      path,
+      content: `${content.replace(/.{1,60}/g, '$&\n')}`,
+      sha: blobSha,
+      url: api,
+      git_url: git,
+      html_url: html,
+      download_url: `https://raw.githubusercontent.com/${this.owner}/${this.repo}/${ref}/${path}`,
+      _links: { git, self: api, html }
     };
   }
 
@@ -580,6 +644,8 @@ export class GitHubState {
       state: record.state,
       state_reason: record.state === 'closed' ? 'completed' : null,
       user: this.user(record.author),
+      assignee: record.assignees[0] ? this.user(record.assignees[0]) : null,
+      assignees: record.assignees.map((login) => this.user(login)),
       labels: record.labels.map((name, index) => ({
         ...structuredClone(this.t.label),
         id: 5000 + index,

@@ -4,21 +4,23 @@
  * here equal action.yml's (a test checks), so local runs behave as on GitHub.
  */
 import { z } from 'zod';
-import { headerLines, headerSecretValues, httpUrl } from '@deploy-actions/core/inputs';
-import { urlCredentials } from '@deploy-actions/core/redact';
+import { STEPS_HINT, parseSteps, canaryHistoryInput } from '@deploy-actions/core/canary';
 import {
-  HISTORY_HINT,
-  STEPS_HINT,
-  parseHistory,
-  parseSteps,
-  type CanaryHistory
-} from '@deploy-actions/core/canary';
-import { decimal, duration, integer, oneOf, readInputs } from '@deploy-actions/core/inputs';
+  headerLines,
+  headerSecretValues,
+  httpUrl,
+  decimal,
+  duration,
+  integer,
+  oneOf,
+  readInputs
+} from '@deploy-actions/core/inputs';
 import {
   checkMetricProviderInputs,
   metricProviderInputs,
   metricProviderSecretInputs
 } from '@deploy-actions/core/metrics';
+import { urlCredentials } from '@deploy-actions/core/redact';
 import { checkTrafficRouterInputs, trafficRouterInputs } from '@deploy-actions/core/traffic';
 
 const steps = z.string().transform((value, ctx): number[] => {
@@ -28,15 +30,6 @@ const steps = z.string().transform((value, ctx): number[] => {
     return z.NEVER;
   }
   return weights;
-});
-
-const history = z.string().transform((value, ctx): CanaryHistory => {
-  const parsed = parseHistory(value);
-  if (!parsed) {
-    ctx.addIssue({ code: 'custom', message: HISTORY_HINT });
-    return z.NEVER;
-  }
-  return parsed;
 });
 
 const policy = oneOf(['rollback', 'fail'] as const);
@@ -57,7 +50,7 @@ export const canaryStepSchema = z
     'inconclusive-limit': integer({ min: 0, max: 1000 }).prefault('1'),
     'on-failure': policy.prefault('rollback'),
     'on-inconclusive': policy.prefault('rollback'),
-    history: history.optional(),
+    history: canaryHistoryInput().optional(),
     'canary-health-url': httpUrl().optional(),
     'canary-health-headers': headerLines().optional()
   })

@@ -23,7 +23,8 @@ import {
   runHealthGate,
   type HealthGateConfig,
   type HealthGateReport,
-  type WatchSettings
+  type WatchSettings,
+  toHealthCheck
 } from '@deploy-actions/core/health';
 import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
 import { type Logger } from '@deploy-actions/core/logger';
@@ -34,27 +35,11 @@ import { readHealthGateInputs, type HealthGateInputs } from './inputs.ts';
 export function toHealthGateConfig(inputs: HealthGateInputs): HealthGateConfig {
   const healthPath = inputs['health-path'];
   return {
-    target: {
-      url: inputs.url,
-      healthPath,
-      ...(inputs['ready-path'] !== undefined ? { readyPath: inputs['ready-path'] } : {}),
-      ...(inputs['expected-version'] !== undefined ? { expectedVersion: inputs['expected-version'] } : {}),
-      ...(inputs['expected-sha'] !== undefined ? { expectedSha: inputs['expected-sha'] } : {}),
-      headers: inputs.headers ?? {},
-      timeoutMs: inputs.timeout
-    },
-    gate: {
-      intervalMs: inputs.interval,
-      startPeriodMs: inputs['start-period'],
-      retries: inputs.retries,
-      successThreshold: inputs['success-threshold'],
-      deadlineMs: inputs.deadline
-    },
+    ...toHealthCheck('', inputs),
     latencySamples: inputs['latency-samples'],
     latencyPath: inputs['latency-path'] ?? healthPath,
     latencyConcurrency: inputs['latency-concurrency'],
     maxP99Ms: inputs['max-p99'],
-    smoke: inputs.smoke ?? [],
     watch: toWatchSettings(inputs, healthPath)
   };
 }

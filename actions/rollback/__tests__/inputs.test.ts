@@ -61,7 +61,16 @@ describe('the rollback schema and action.yml', () => {
     ['database-url', 'mysql://u:pw@db/app'],
     ['backup-command', "sh -c 'unterminated"],
     ['backup-timeout', 'soon'],
-    ['backup-timeout', '500ms']
+    ['backup-timeout', '500ms'],
+    ['health-smoke', 'GET /ok 200\nfetch everything'],
+    ['notify-webhook', 'https://hooks.example.com/a\ndiscord https://discord.example.com/b'],
+    ['verify-version', 'maybe'],
+    ['history', 'not json'],
+    ['incident-assign', 'everyone'],
+    ['dashboard-url', 'https://grafana.example.com/d?from={start}'],
+    ['dashboard-url', 'grafana/d?from={from}'],
+    ['review-due', 'next week'],
+    ['review-due', '91d']
   ])('rejects %s = %j and names the input', (input, value) => {
     const given: Record<string, string> =
       value === undefined ? { ...REQUIRED, router: 'nginx' } : { ...REQUIRED, [input]: value };
@@ -120,6 +129,37 @@ describe('the rollback schema and action.yml', () => {
     delete noToken['github-token'];
     expect(configurationError(noToken).problems[0]!.input).toBe('github-token');
     expect(read({ ...noToken, 'create-incident': 'false' })['create-incident']).toBe(false);
+  });
+
+  it('reads review-due in days and hours, and 0 for no review', () => {
+    expect(read(REQUIRED)['review-due']).toBe(2 * 86_400_000);
+    expect(read({ ...REQUIRED, 'review-due': '1d12h' })['review-due']).toBe(36 * 3_600_000);
+    expect(read({ ...REQUIRED, 'review-due': '36h' })['review-due']).toBe(36 * 3_600_000);
+    expect(read({ ...REQUIRED, 'review-due': '0' })['review-due']).toBe(0);
+  });
+
+  it('masks each webhook URL on its own, and never shows a line that does not fit', () => {
+    const masked: string[] = [];
+    const given: Record<string, string> = {
+      ...REQUIRED,
+      'notify-webhook': 'slack https://hooks.example.com/T/B/one\nsend-to https://status.example.com/two'
+    };
+    let error: unknown;
+    try {
+      readRollbackInputs(
+        (name) => given[name] ?? '',
+        (value) => masked.push(value)
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(masked).toEqual(
+      expect.arrayContaining(['https://hooks.example.com/T/B/one', 'https://status.example.com/two'])
+    );
+    const problem = (error as ConfigurationError).problems[0]!;
+    expect(problem.input).toBe('notify-webhook');
+    expect(problem.expected).toContain('line 2 does not fit');
+    expect(JSON.stringify(problem)).not.toContain('status.example.com/two');
   });
 
   it('masks the token, the webhook, the database URL and header values before parsing', () => {

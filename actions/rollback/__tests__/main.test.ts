@@ -30,7 +30,7 @@ describe('rollback main', () => {
         'set-weight-command': './weight.sh {weight}',
         'redeploy-command': './redeploy.sh --fast',
         'health-url': 'https://api.example.com',
-        'notify-webhook': 'https://hooks.example.com/x',
+        'notify-webhook': 'https://hooks.example.com/x\njson https://status.example.com/hook',
         'notify-mention': '@sre'
       }),
       {
@@ -43,7 +43,14 @@ describe('rollback main', () => {
     expect(config.router).toMatchObject({ type: 'command', command: ['./weight.sh', '{weight}'] });
     expect(config.redeploy).toEqual({ argv: ['./redeploy.sh', '--fast'], timeoutMs: 60_000 });
     expect(config.health?.target).toMatchObject({ url: 'https://api.example.com', readyPath: '/ready' });
-    expect(config.notify).toEqual({ url: 'https://hooks.example.com/x', format: 'slack', mention: '@sre' });
+    // A line without a format takes notify-format's (slack).
+    expect(config.notify).toEqual({
+      targets: [
+        { format: 'slack', url: 'https://hooks.example.com/x' },
+        { format: 'json', url: 'https://status.example.com/hook' }
+      ],
+      mention: '@sre'
+    });
     expect(config.runUrl).toBe('https://github.com/octo/shop/actions/runs/77');
     expect(config.triggeredBy).toBe('oncall');
   });
@@ -152,7 +159,7 @@ describe('rollback main', () => {
     expect(config.recovery).toEqual({
       windowMs: 120_000,
       intervalMs: 15_000,
-      maxErrorRatePercent: 1,
+      tolerancePercent: 1,
       minRequests: 20,
       metrics: { type: 'probe', stableUrl: 'http://10.0.0.11:8000/api/items', rps: 10 }
     });

@@ -1,26 +1,36 @@
 /**
  * The rollback inputs: one zod schema whose keys are exactly the action.yml input names. The router
  * and metric inputs are core's shared fragments (same names and rules as canary-step; of the metric
- * inputs, those that measure the stable track), the health options are health-gate's with a
- * `health-` prefix. Defaults here equal action.yml's (a test checks).
+ * inputs, those that measure the stable track), the health inputs are core's health fragment
+ * (health-gate's) with a `health-` prefix. Defaults here equal action.yml's (a test checks).
  */
 import { z } from 'zod';
+import { canaryHistoryInput } from '@deploy-actions/core/canary';
+import { healthInputs, versionInput } from '@deploy-actions/core/health';
 import {
   boolean,
   databaseUrlSecrets,
   decimal,
   duration,
-  headerLines,
   headerSecretValues,
-  httpUrl,
   integer,
   oneOf,
   postgresUrl,
   readInputs,
-  urlPath
+  parseDuration,
+  splitLines
 } from '@deploy-actions/core/inputs';
 import { checkMetricProviderInputs, metricProviderInputs } from '@deploy-actions/core/metrics';
 import { urlCredentials } from '@deploy-actions/core/redact';
+import {
+  DASHBOARD_URL_HINT,
+  INCIDENT_ASSIGN,
+  isDashboardUrlTemplate,
+  NOTIFY_FORMATS,
+  NOTIFY_TARGET_HINT,
+  parseNotifyTarget,
+  type NotifyFormat
+} from '@deploy-actions/core/rollback';
 import {
   ROUTER_TYPES,
   checkTrafficRouterInputs,
@@ -28,7 +38,8 @@ import {
   trafficRouterInputs
 } from '@deploy-actions/core/traffic';
 
-const version = z.string().regex(/^[^\s]{1,128}$/, 'a version without spaces, such as 1.4.0 or v1.4.0-rc.1');
+/** health-gate's probe inputs, `health-` prefixed; the rollback waits less for a version that served a moment ago. */
+const rollbackHealthInputs = healthInputs('health-', { interval: '2s', startPeriod: '5s', deadline: '2m' });
 /** The metric inputs the recovery watch uses: it measures the restored (stable) version only. */
 const recoveryMetricInputs = {
   metrics: metricProviderInputs.metrics,
@@ -39,16 +50,47 @@ const recoveryMetricInputs = {
   'error-rate-query': metricProviderInputs['error-rate-query'],
   'requests-query': metricProviderInputs['requests-query']
 };
+/** The webhooks of notify-webhook, one a line; a line without a format takes notify-format's. */
+const notifyTargets = z.string().transform((value, ctx) => {
+  const targets: { format?: NotifyFormat; url: string }[] = [];
+  splitLines(value).forEach((line, index) => {
+    const target = parseNotifyTarget(line);
+    if (target) targets.push(target);
+    // The line is a secret: it is named by its number only.
+    else ctx.addIssue({ code: 'custom', message: `${NOTIFY_TARGET_HINT} (line ${index + 1} does not fit)` });
+  });
+  return targets;
+});
+
+/** The secret parts of notify-webhook: each URL on its own, so each is masked wherever it shows. */
+function notifyWebhookSecrets(raw: string): string[] {
+  return [raw, ...splitLines(raw).map((line) => line.split(/\s+/).at(-1)!)];
+}
+
+const REVIEW_DUE_HINT = 'a duration such as 2d, 36h or 1d12h (days allowed); 0 for no review checklist';
+
+/** review-due: days and a duration (`2d`, `1d12h`, `36h`), at most 90 days. */
+const reviewDue = z.string().transform((value, ctx) => {
+  const match = /^(?:(\d+)d)?(.*)$/.exec(value.trim())!;
+  const days = Number(match[1] ?? 0);
+  const rest = match[2] === '' ? 0 : parseDuration(match[2]!);
+  const ms = rest === undefined ? undefined : days * 86_400_000 + rest;
+  if (ms === undefined || ms > 90 * 86_400_000) {
+    ctx.addIssue({ code: 'custom', message: REVIEW_DUE_HINT });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 /** Inputs that only the recovery watch reads: given without recovery-window they do nothing. */
 export const RECOVERY_ONLY_INPUTS = [
   'probe-stable-url',
   'prometheus-url',
   'prometheus-headers',
   'error-rate-query',
-  'requests-query'
+  'requests-query',
+  'history'
 ] as const;
-
-const sha = z.string().regex(/^[0-9a-fA-F]{7,40}$/, 'a git commit sha: 7 to 40 hexadecimal characters');
 
 export const rollbackSchema = z
   .object({
@@ -56,7 +98,7 @@ export const rollbackSchema = z
     environment: z
       .string()
       .regex(/^[^\s/][^\n\r]{0,254}$/, 'a GitHub environment name such as production (one line)'),
-    version: version.optional(),
+    version: versionInput().optional(),
     reason: z.string().max(1000, 'a reason of at most 1000 characters').optional(),
     ...trafficRouterInputs,
     // Rollback moves traffic only when a router is given.
@@ -72,28 +114,23 @@ export const rollbackSchema = z
     'database-url': postgresUrl('postgresql://user@db:5432/app').optional(),
     'downgrade-lock-timeout': duration({ min: 100, max: 600_000 }).prefault('5s'),
     'downgrade-statement-timeout': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('60s'),
-    'health-url': httpUrl().optional(),
-    'health-path': urlPath().prefault('/health'),
-    // No default in the schema: action.yml's `/ready` applies on the runner, and an empty value disables it.
-    'health-ready-path': urlPath().optional(),
-    'health-expected-version': version.optional(),
-    'health-expected-sha': sha.optional(),
-    'health-interval': duration({ min: 100, max: 600_000 }).prefault('2s'),
-    'health-timeout': duration({ min: 100, max: 300_000 }).prefault('5s'),
-    'health-start-period': duration({ max: 3_600_000 }).prefault('5s'),
-    'health-retries': integer({ min: 1, max: 1000 }).prefault('3'),
-    'health-success-threshold': integer({ min: 1, max: 1000 }).prefault('2'),
-    'health-deadline': duration({ min: 1000, max: 6 * 3_600_000 }).prefault('2m'),
-    'health-headers': headerLines().optional(),
-    'notify-webhook': httpUrl().optional(),
-    'notify-format': oneOf(['slack', 'teams', 'json'] as const).prefault('slack'),
+    ...rollbackHealthInputs,
+    // Without it there is no health step; health-gate's `url` is required.
+    'health-url': rollbackHealthInputs['health-url'].optional(),
+    'notify-webhook': notifyTargets.optional(),
+    'notify-format': oneOf(NOTIFY_FORMATS).prefault('slack'),
     'notify-mention': z.string().max(200, 'at most 200 characters').optional(),
     'recovery-window': duration({ min: 1000, max: 3_600_000 }).optional(),
     'recovery-interval': duration({ min: 1000, max: 600_000 }).prefault('15s'),
     'recovery-max-error-rate': decimal({ min: 0, max: 100 }).prefault('1'),
     'recovery-min-requests': integer({ min: 1, max: 1_000_000_000 }).prefault('20'),
     ...recoveryMetricInputs,
-    'create-incident': boolean().prefault('true')
+    history: canaryHistoryInput().optional(),
+    'create-incident': boolean().prefault('true'),
+    'verify-version': boolean().prefault('true'),
+    'incident-assign': oneOf(INCIDENT_ASSIGN).prefault('codeowners'),
+    'dashboard-url': z.string().refine(isDashboardUrlTemplate, DASHBOARD_URL_HINT).optional(),
+    'review-due': reviewDue.prefault('2d')
   })
   .superRefine((values, ctx) => {
     checkTrafficRouterInputs(values, ctx);
@@ -157,7 +194,7 @@ export function readRollbackInputs(
     setSecret,
     secrets: {
       'github-token': 'whole',
-      'notify-webhook': 'whole',
+      'notify-webhook': notifyWebhookSecrets,
       'database-url': databaseUrlSecrets,
       'health-headers': headerSecretValues,
       'health-url': urlCredentials,

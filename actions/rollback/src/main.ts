@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { runAction, type ActionContext } from '@deploy-actions/core/action';
+import { loadBundledPgParser, openAlembicClient } from '@deploy-actions/core/alembic-setup';
 import { systemClock, type Clock } from '@deploy-actions/core/clock';
 import { ConfigurationError, VerdictFailure, errorMessage } from '@deploy-actions/core/errors';
 import { createExec, type Exec } from '@deploy-actions/core/exec';
@@ -14,7 +15,7 @@ import {
   type GitHubClient,
   type GitHubRunContext
 } from '@deploy-actions/core/github';
-import { type HealthGateConfig } from '@deploy-actions/core/health';
+import { type HealthGateConfig, toHealthCheck } from '@deploy-actions/core/health';
 import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
 import { existingDirectory, existingFile } from '@deploy-actions/core/inputs';
 import { type Logger } from '@deploy-actions/core/logger';
@@ -28,43 +29,24 @@ import {
   type DowngradeOptions,
   type DowngradeReport,
   type RollbackConfig,
-  type RollbackReport
+  type RollbackReport,
+  baselineFromHistory
 } from '@deploy-actions/core/rollback';
 import { renderRollbackSummary } from '@deploy-actions/core/summary';
 import { toTrafficRouterSpec } from '@deploy-actions/core/traffic';
-import { loadBundledPgParser, openAlembicClient } from '@deploy-actions/core/alembic-setup';
 import { RECOVERY_ONLY_INPUTS, readRollbackInputs, type RollbackInputs } from './inputs.ts';
 
 /** health-gate's configuration from the `health-` inputs; undefined without health-url. */
 export function toHealthConfig(inputs: RollbackInputs): HealthGateConfig | undefined {
   const url = inputs['health-url'];
   if (url === undefined) return undefined;
-  const healthPath = inputs['health-path'];
   return {
-    target: {
-      url,
-      healthPath,
-      ...(inputs['health-ready-path'] !== undefined ? { readyPath: inputs['health-ready-path'] } : {}),
-      ...(inputs['health-expected-version'] !== undefined
-        ? { expectedVersion: inputs['health-expected-version'] }
-        : {}),
-      ...(inputs['health-expected-sha'] !== undefined ? { expectedSha: inputs['health-expected-sha'] } : {}),
-      headers: inputs['health-headers'] ?? {},
-      timeoutMs: inputs['health-timeout']
-    },
-    gate: {
-      intervalMs: inputs['health-interval'],
-      startPeriodMs: inputs['health-start-period'],
-      retries: inputs['health-retries'],
-      successThreshold: inputs['health-success-threshold'],
-      deadlineMs: inputs['health-deadline']
-    },
-    // The rollback verifies liveness, readiness and version; latency and smoke stay health-gate's.
+    ...toHealthCheck('health-', { ...inputs, 'health-url': url }),
+    // The rollback verifies liveness, readiness, version and smoke; latency stays health-gate's.
     latencySamples: 0,
-    latencyPath: healthPath,
+    latencyPath: inputs['health-path'],
     latencyConcurrency: 1,
-    maxP99Ms: 600_000,
-    smoke: []
+    maxP99Ms: 600_000
   };
 }
 
@@ -72,12 +54,16 @@ export function toHealthConfig(inputs: RollbackInputs): HealthGateConfig | undef
 export function toRecoveryConfig(inputs: RollbackInputs): RollbackConfig['recovery'] {
   const windowMs = inputs['recovery-window'];
   if (windowMs === undefined) return undefined;
+  // A history with too few stable requests says nothing: the baseline is then measured.
+  const historyBaseline =
+    inputs.history && baselineFromHistory(inputs.history, inputs['recovery-min-requests']);
   return {
     windowMs,
     intervalMs: inputs['recovery-interval'],
-    maxErrorRatePercent: inputs['recovery-max-error-rate'],
+    tolerancePercent: inputs['recovery-max-error-rate'],
     minRequests: inputs['recovery-min-requests'],
-    metrics: toMetricProviderSpec(inputs)
+    metrics: toMetricProviderSpec(inputs),
+    ...(historyBaseline ? { historyBaseline } : {})
   };
 }
 
@@ -101,7 +87,7 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
   const health = toHealthConfig(inputs);
   const downgrade = toDowngradeConfig(inputs);
   const recovery = toRecoveryConfig(inputs);
-  const webhook = inputs['notify-webhook'];
+  const webhooks = inputs['notify-webhook'];
   return {
     environment: inputs.environment,
     ...(inputs.version !== undefined ? { version: inputs.version } : {}),
@@ -113,16 +99,19 @@ export function toRollbackConfig(inputs: RollbackInputs, run: GitHubRunContext |
     ...(downgrade ? { downgrade } : {}),
     ...(health ? { health } : {}),
     ...(recovery ? { recovery } : {}),
-    ...(webhook !== undefined
+    ...(webhooks !== undefined
       ? {
           notify: {
-            url: webhook,
-            format: inputs['notify-format'],
+            targets: webhooks.map(({ format, url }) => ({ format: format ?? inputs['notify-format'], url })),
             ...(inputs['notify-mention'] !== undefined ? { mention: inputs['notify-mention'] } : {})
           }
         }
       : {}),
     createIncident: inputs['create-incident'],
+    verifyVersion: inputs['verify-version'],
+    incidentAssign: inputs['incident-assign'],
+    ...(inputs['dashboard-url'] !== undefined ? { dashboardUrl: inputs['dashboard-url'] } : {}),
+    reviewDueMs: inputs['review-due'],
     triggeredBy: run?.actor ?? 'unknown',
     ...(run?.runId !== undefined
       ? {
@@ -137,6 +126,7 @@ export function writeRollbackOutputs(context: ActionContext, report: RollbackRep
   context.setOutput('rolled-back-to', report.target?.version ?? '');
   context.setOutput('healthy', report.healthy === undefined ? '' : report.healthy);
   context.setOutput('incident-url', report.incidentUrl ?? '');
+  context.setOutput('verified', report.verification.verified);
   context.setOutput('report', JSON.stringify(report));
 }
 
@@ -287,6 +277,7 @@ async function rollBack(
       durationMs: report.durationMs,
       ...(report.healthy !== undefined ? { healthy: report.healthy } : {}),
       ...(report.incidentUrl ? { incidentUrl: report.incidentUrl } : {}),
+      verification: report.verification,
       steps: report.steps,
       ...(report.downgrade ? { downgrade: report.downgrade } : {}),
       ...(report.recovery ? { recovery: report.recovery } : {}),

@@ -6,6 +6,7 @@ import {
   checkStagingVerified,
   checkUpToDate
 } from '../../src/preflight/github-checks.ts';
+import { rolledBackMarker } from '../../src/rollback/incident-marker.ts';
 import { MemoryGitHub, deployment, deploymentStatus } from './memory-github.ts';
 
 const SHA = 'ffac537e6cbbf934b08745a378932722df287a53';
@@ -49,6 +50,7 @@ describe('checkUpToDate', () => {
 const issue = (number: number, title: string, labels: string[], state = 'open'): GitHubIssue => ({
   number,
   title,
+  body: '',
   htmlUrl: `https://github.com/octo-org/shop/issues/${number}`,
   state,
   labels,
@@ -57,7 +59,11 @@ const issue = (number: number, title: string, labels: string[], state = 'open'):
 });
 
 describe('checkIncidents', () => {
-  const options = { labels: ['incident', 'outage'], severityLabels: ['P1', 'P2'] };
+  const options = {
+    labels: ['incident', 'outage'],
+    severityLabels: ['P1', 'P2'],
+    deploying: { sha: SHA, environment: 'production' }
+  };
 
   it('shows an incident title with line breaks on one line, as text', async () => {
     const github = new MemoryGitHub();
@@ -87,7 +93,7 @@ describe('checkIncidents', () => {
       'https://github.com/octo-org/shop/issues/14',
       'https://github.com/octo-org/shop/issues/15'
     ]);
-    expect(github.calls).toEqual(['listIssues:incident', 'listIssues:outage']);
+    expect(github.calls).toEqual(['listIssues:incident', 'listIssues:outage', 'listIssues:rollback']);
   });
 
   it('turns the block into a warning with an override, and records it', async () => {
@@ -103,6 +109,43 @@ describe('checkIncidents', () => {
         '1 open incident with P1/P2: #12 Checkout returns 500 (P1) — overridden: this deploy is the hotfix for #12',
       details: { overridden: true }
     });
+  });
+
+  it('refuses the commit a rollback took out of this environment while its incident is open', async () => {
+    const github = new MemoryGitHub();
+    const rolledBack = (sha: string, environment: string) =>
+      `Rolled back.\n${rolledBackMarker({ sha, environment })}`;
+    github.issues = [
+      // Labelled rollback only: found whatever incident-labels say, without a severity.
+      {
+        ...issue(21, 'Rollback of production: 1.5.0 → 1.4.0', ['rollback']),
+        body: rolledBack(SHA, 'production')
+      },
+      { ...issue(22, 'Rollback of staging', ['incident', 'rollback']), body: rolledBack(SHA, 'staging') },
+      {
+        ...issue(23, 'Rollback of another commit', ['incident', 'rollback']),
+        body: rolledBack('c'.repeat(40), 'production')
+      },
+      {
+        ...issue(24, 'Closed rollback', ['incident', 'rollback'], 'closed'),
+        body: rolledBack(SHA, 'production')
+      }
+    ];
+    const result = await checkIncidents(github, options);
+    expect(result).toMatchObject({
+      status: 'fail',
+      reason:
+        'ffac537 was rolled back from production and its incident is open: #21 Rollback of production: 1.5.0 → 1.4.0 (rolled back).'
+    });
+    expect(result.details!.rolledBack.map((i) => i.number)).toEqual([21]);
+    expect(result.next).toContain('Deploy a fix (a new commit)');
+    // Another commit, or the same commit to another environment, is not held back by it.
+    const other = await checkIncidents(github, {
+      ...options,
+      deploying: { sha: 'e'.repeat(40), environment: 'production' }
+    });
+    expect(other.status).toBe('warn');
+    expect(other.details!.rolledBack).toEqual([]);
   });
 
   it('warns about incidents without a blocking severity, and passes with none', async () => {

@@ -181,6 +181,7 @@ describe('runPreflight', () => {
       {
         number: 3,
         title: 'Checkout down',
+        body: '',
         htmlUrl: 'https://github.com/i/3',
         state: 'open',
         labels: ['incident', 'P1'],

@@ -2,9 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../src/clock.ts';
 import { HttpRequestError } from '../../src/errors.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../src/http/client.ts';
-import { renderNotification, type RollbackEvent } from '../../src/rollback/notify.ts';
+import { parseNotifyTarget, renderNotification, type RollbackEvent } from '../../src/rollback/notify.ts';
 import { sendNotification } from '../../src/rollback/send-notification.ts';
 import { draftIncident } from '../../src/rollback/incident.ts';
+import { readRolledBackMarkers, rolledBackMarker } from '../../src/rollback/incident-marker.ts';
 
 const event: RollbackEvent = {
   environment: 'production',
@@ -22,6 +23,23 @@ const event: RollbackEvent = {
   mention: '<!subteam^S0123>'
 };
 
+describe('parseNotifyTarget', () => {
+  it.each([
+    ['https://hooks.slack.com/services/T/B/x', { url: 'https://hooks.slack.com/services/T/B/x' }],
+    [
+      'teams https://prod.logic.azure.com/workflows/1',
+      { format: 'teams', url: 'https://prod.logic.azure.com/workflows/1' }
+    ],
+    ['  json   http://status.internal/hook ', { format: 'json', url: 'http://status.internal/hook' }],
+    ['discord https://discord.com/api/webhooks/1', undefined],
+    ['slack not-a-url', undefined],
+    ['slack ftp://x', undefined],
+    ['slack https://a https://b', undefined]
+  ])('reads %j', (line, expected) => {
+    expect(parseNotifyTarget(line)).toEqual(expected);
+  });
+});
+
 describe('renderNotification', () => {
   it('renders Slack blocks with the mention unescaped and user text escaped', () => {
     const body = renderNotification('slack', event) as { text: string; blocks: { type: string }[] };
@@ -32,12 +50,27 @@ describe('renderNotification', () => {
     expect(body.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context']);
   });
 
-  it('renders a Teams card with facts and links', () => {
-    const body = renderNotification('teams', { ...event, outcome: 'failed' }) as Record<string, unknown>;
-    expect(body['@type']).toBe('MessageCard');
-    expect(body.themeColor).toBe('D13438');
-    expect(JSON.stringify(body)).toContain('"name":"Health after","value":"healthy"');
-    expect(JSON.stringify(body)).toContain('Rollback of production FAILED');
+  it('renders an Adaptive Card for a Teams Workflows webhook, with facts and links', () => {
+    const body = renderNotification('teams', {
+      ...event,
+      outcome: 'failed',
+      incidentUrl: 'https://github.com/octo-org/shop/issues/9'
+    }) as { type: string; attachments: { contentType: string; content: Record<string, unknown> }[] };
+    expect(body.type).toBe('message');
+    expect(body.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const card = body.attachments[0]!.content;
+    expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.4' });
+    const json = JSON.stringify(card);
+    expect(json).toContain('"title":"Health after","value":"healthy"');
+    expect(json).toContain('Rollback of production FAILED');
+    expect(card.actions).toEqual([
+      { type: 'Action.OpenUrl', title: 'Incident', url: 'https://github.com/octo-org/shop/issues/9' },
+      {
+        type: 'Action.OpenUrl',
+        title: 'Workflow run',
+        url: 'https://github.com/octo-org/shop/actions/runs/1'
+      }
+    ]);
   });
 
   it('renders plain JSON with a schema for status pages', () => {
@@ -111,7 +144,9 @@ describe('draftIncident', () => {
         { sha: 'bbbbbbbbbbbb', message: 'Fix typo', author: 'bob' },
         { sha: 'cccccccccccc', message: 'Tune', author: 'alice' },
         { sha: 'dddddddddddd', message: 'Bot change' }
-      ]
+      ],
+      assignAuthors: true,
+      owners: []
     });
     expect(draft.labels).toEqual(['incident', 'rollback']);
     expect(draft.assignees).toEqual(['alice', 'bob']);
@@ -121,5 +156,47 @@ describe('draftIncident', () => {
     expect(draft.body).toContain('- redis: Connection refused');
     expect(draft.body).toContain('- `aaaaaaa` Add cache (@alice)');
     expect(draft.body).toContain('| rollback took | 41.3 s |');
+  });
+
+  const owned = {
+    event: { ...event, dashboardUrl: 'https://grafana.example.com/d/api?from=1&to=2' },
+    symptoms: [],
+    timeline: ['traffic: done'],
+    commits: [{ sha: 'aaaaaaaaaaaa', message: 'Add cache', author: 'alice' }],
+    owners: ['@octo-org/payments', '@carol'],
+    reviewDue: '2026-11-28',
+    marker: { sha: 'b'.repeat(40), environment: 'production' }
+  };
+
+  it('mentions the owners, links the dashboards, adds the review checklist and the marker', () => {
+    const draft = draftIncident({ ...owned, assignAuthors: true });
+    expect(draft.assignees).toEqual(['alice']);
+    expect(draft.body).toContain('**Owners of the changed files:** @octo-org/payments @carol');
+    expect(draft.body).toContain('| dashboards | https://grafana.example.com/d/api?from=1&to=2 |');
+    expect(draft.body).toContain('### Post-incident review (due 2026-11-28)');
+    expect(draft.body).toContain('- [ ] Review held by 2026-11-28; close this issue after it.');
+    expect(readRolledBackMarkers(draft.body)).toEqual([{ sha: 'b'.repeat(40), environment: 'production' }]);
+  });
+
+  it('assigns nobody with incident-assign none, and says why owners are unknown', () => {
+    const draft = draftIncident({
+      ...owned,
+      owners: [],
+      ownersNote: 'no CODEOWNERS file',
+      assignAuthors: false
+    });
+    expect(draft.assignees).toEqual([]);
+    expect(draft.body).toContain('**Owners of the changed files:** unknown (no CODEOWNERS file)');
+  });
+});
+
+describe('the rolled-back marker', () => {
+  it('reads back what it wrote, environment names with spaces included, and ignores look-alikes', () => {
+    const body = [
+      'text',
+      rolledBackMarker({ sha: 'A'.repeat(40), environment: 'prod eu' }),
+      '<!-- deploy-actions:rolled-back sha=123 environment=x -->'
+    ].join('\n');
+    expect(readRolledBackMarkers(body)).toEqual([{ sha: 'a'.repeat(40), environment: 'prod eu' }]);
   });
 });

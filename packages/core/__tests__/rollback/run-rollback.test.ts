@@ -17,7 +17,9 @@ import { Redactor } from '../../src/redact.ts';
 import type { MetricProvider } from '../../src/providers/metrics/provider.ts';
 import type { TrafficRouter } from '../../src/providers/traffic/router.ts';
 import type { DowngradeConfig, DowngradeOptions, DowngradeReport } from '../../src/rollback/downgrade.ts';
-import { runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
+import { readRolledBackMarkers } from '../../src/rollback/incident-marker.ts';
+import { ROLLBACK_STEPS, runRollback, type RollbackConfig } from '../../src/rollback/run-rollback.ts';
+import type { RollbackRun } from '../../src/rollback/steps/rollback-run.ts';
 import { ScriptedHttp, type Script } from '../fakes/scripted-http.ts';
 
 const SHA_GOOD = 'a'.repeat(40);
@@ -87,13 +89,20 @@ class FakeGitHub implements Partial<GitHubClient> {
       creator: null
     };
   }
-  async listCommitsBetween(base: string, head: string) {
+  async compareChanges(base: string, head: string) {
     this.compared.push(`${base.slice(0, 1)}...${head.slice(0, 1)}`);
-    return [
-      { sha: 'e'.repeat(40), message: 'feat: faster checkout\n\nbody', author: 'alice' },
-      { sha: 'f'.repeat(40), message: 'fix: typo' },
-      { sha: '1'.repeat(40), message: 'chore: bump', author: 'bob' }
-    ];
+    return {
+      commits: [
+        { sha: 'e'.repeat(40), message: 'feat: faster checkout\n\nbody', author: 'alice' },
+        { sha: 'f'.repeat(40), message: 'fix: typo' },
+        { sha: '1'.repeat(40), message: 'chore: bump', author: 'bob' }
+      ],
+      files: ['api/payments/charge.py', 'web/src/App.tsx', 'README.md']
+    };
+  }
+  files = new Map<string, string>();
+  async getFileText(path: string, ref: string) {
+    return this.files.get(`${ref}:${path}`);
   }
   async createIssue(input: CreateGitHubIssueInput) {
     if (this.failIssue) throw new Error('403: issues: write needed');
@@ -101,6 +110,7 @@ class FakeGitHub implements Partial<GitHubClient> {
     return {
       number: 7,
       title: input.title,
+      body: input.body,
       htmlUrl: 'https://github.com/octo/shop/issues/7',
       state: 'open',
       labels: [],
@@ -219,8 +229,11 @@ const base: RollbackConfig = {
   router: { type: 'command', command: ['set-weight', '{weight}'], timeoutMs: 1000 },
   redeploy: { argv: ['./deploy.sh'], timeoutMs: 1000 },
   health: healthConfig,
-  notify: { url: WEBHOOK, format: 'json' },
+  notify: { targets: [{ url: WEBHOOK, format: 'json' }] },
   createIncident: true,
+  incidentAssign: 'codeowners',
+  reviewDueMs: 2 * 86_400_000,
+  verifyVersion: true,
   triggeredBy: 'oncall',
   runUrl: 'https://github.com/octo/shop/actions/runs/5'
 };
@@ -241,8 +254,8 @@ describe('runRollback', () => {
       'health',
       'recovery',
       'deployment-status',
-      'notify',
-      'incident'
+      'incident',
+      'notify'
     ]);
     expect(router.weights).toEqual([0]);
     expect(report.target).toMatchObject({ version: '1.4.0', sha: SHA_GOOD, deploymentId: 2 });
@@ -359,7 +372,9 @@ describe('runRollback', () => {
     expect(report.succeeded).toBe(true);
     const notify = report.steps.find((s) => s.name === 'notify')!;
     expect(notify).toMatchObject({ status: 'failed', warningOnly: true });
-    expect(report.notification).toMatchObject({ delivered: false, attempts: 2, status: 503 });
+    expect(report.notifications).toEqual([
+      expect.objectContaining({ target: 'json #1', delivered: false, attempts: 2, status: 503 })
+    ]);
     expect(JSON.stringify(report) + logger.lines.join('\n')).not.toContain('SECRET-PATH');
   });
 
@@ -447,7 +462,16 @@ describe('runRollback', () => {
   it('skips what is not configured and says the rollback is not verified without health', async () => {
     const { deps } = setup({ github: null });
     const report = await runRollback(
-      { environment: 'staging', version: '1.4.0', reason: 'r', createIncident: false, triggeredBy: 'me' },
+      {
+        environment: 'staging',
+        version: '1.4.0',
+        reason: 'r',
+        createIncident: false,
+        incidentAssign: 'none',
+        reviewDueMs: 0,
+        verifyVersion: true,
+        triggeredBy: 'me'
+      },
       deps
     );
     expect(report.succeeded).toBe(true);
@@ -473,9 +497,15 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
   const recoveryConfig = {
     windowMs: 60_000,
     intervalMs: 15_000,
-    maxErrorRatePercent: 1,
+    tolerancePercent: 1,
     minRequests: 20,
-    metrics: { type: 'probe' as const, stableUrl: 'http://app.internal/api/items', rps: 10 }
+    metrics: { type: 'probe' as const, stableUrl: 'http://app.internal/api/items', rps: 10 },
+    historyBaseline: {
+      percent: 0.5,
+      source: 'history' as const,
+      requests: 800,
+      detail: '0.50% of 800 stable requests in 4 canary measurement(s)'
+    }
   };
 
   /** A provider whose stable track answers the given error counts, one window each. */
@@ -573,6 +603,34 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     expect(result.nextSteps.join(' ')).toContain('baseline');
   });
 
+  it('measures the baseline on the stable track as the rollback starts when no history is given', async () => {
+    const { deps } = setup();
+    const withoutHistory: RollbackConfig['recovery'] = { ...recoveryConfig };
+    delete withoutHistory.historyBaseline;
+    const result = await runRollback(
+      { ...base, recovery: withoutHistory },
+      // The first answer is the baseline (4%); the watch then sees 7% and 4%.
+      { ...deps, metricProvider: provider(deps.clock, [4, 7, 4]) }
+    );
+    expect(result.baseline).toMatchObject({ source: 'measured', percent: 4 });
+    expect(result.recovery).toMatchObject({ recovered: true, baselinePercent: 4, thresholdPercent: 5 });
+    expect(result.recovery!.measurements.map((m) => m.status)).toEqual(['above', 'recovered']);
+    expect(result.verification).toMatchObject({ verified: true, recovery: 'held', version: 'held' });
+  });
+
+  it('moves traffic even when the metric source cannot be built, failing the recovery step instead', async () => {
+    const { deps, router } = setup();
+    const broken = {
+      ...recoveryConfig,
+      metrics: { type: 'datadog' }
+    } as unknown as RollbackConfig['recovery'];
+    const result = await runRollback({ ...base, recovery: broken }, { ...deps, metricProvider: undefined });
+    expect(router.weights).toEqual([0]);
+    expect(statusOf(result)).toMatchObject({ traffic: 'done', health: 'done', recovery: 'failed' });
+    expect(result.steps.find((s) => s.name === 'recovery')!.detail).toContain('unknown metric provider');
+    expect(result.verification).toMatchObject({ verified: false });
+  });
+
   it('does not watch the error rate when health already failed', async () => {
     const { deps } = setup({ script: healthy('1.5.0') });
     let asked = 0;
@@ -591,5 +649,176 @@ describe('runRollback with the database downgrade and the recovery watch', () =>
     );
     expect(asked).toBe(0);
     expect(result.steps.find((s) => s.name === 'recovery')).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('runRollback opening an incident the right team owns', () => {
+  it('mentions the CODEOWNERS of the changed files, assigns the authors, links dashboards and dates the review', async () => {
+    const github = history();
+    github.files.set(
+      `${SHA_BAD}:.github/CODEOWNERS`,
+      [
+        '# owners',
+        '*            @octo/platform',
+        '/api/payments/ @octo/payments',
+        '*.tsx @octo/web @dana'
+      ].join('\n')
+    );
+    // The releases went out the day before the rollback (the clock starts at 2026-01-01).
+    for (const d of github.deployments) d.createdAt = d.createdAt.replace('2026-11-20', '2025-12-31');
+    const { deps } = setup({ github });
+    const report = await runRollback(
+      {
+        ...base,
+        dashboardUrl:
+          'https://grafana.example.com/d/api?from={from}&to={to}&var-env={environment}&v={version}'
+      },
+      deps
+    );
+    const issue = github.issues[0]!;
+    expect(issue.assignees).toEqual(['alice', 'bob']);
+    expect(issue.body).toContain(
+      '**Owners of the changed files:** @octo/payments @octo/web @dana @octo/platform'
+    );
+    // From the rolled-back deploy to now, for the rolled-back version.
+    expect(issue.body).toContain(
+      `| dashboards | https://grafana.example.com/d/api?from=${Date.parse('2025-12-31T10:30:00Z')}&to=`
+    );
+    expect(issue.body).toContain('&var-env=production&v=1.5.0 |');
+    expect(issue.body).toMatch(/### Post-incident review \(due \d{4}-\d{2}-\d{2}\)/);
+    expect(readRolledBackMarkers(issue.body)).toEqual([{ sha: SHA_BAD, environment: 'production' }]);
+    expect(report.steps.find((s) => s.name === 'incident')!.detail).toMatch(
+      /^#7 opened, assigned to @alice, @bob, owners @octo\/payments @octo\/web @dana @octo\/platform mentioned, review due /
+    );
+  });
+
+  it('says there is no CODEOWNERS file, and assigns nobody with incident-assign none', async () => {
+    const github = history();
+    const withoutFile = await runRollback(base, setup({ github }).deps);
+    expect(github.issues[0]!.body).toContain('unknown (no CODEOWNERS file)');
+    expect(withoutFile.steps.find((s) => s.name === 'incident')!.detail).toContain('(no CODEOWNERS file)');
+    const none = history();
+    await runRollback({ ...base, incidentAssign: 'none', reviewDueMs: 0 }, setup({ github: none }).deps);
+    expect(none.issues[0]!.assignees).toBeUndefined();
+    expect(none.issues[0]!.body).not.toContain('Owners of the changed files');
+    expect(none.issues[0]!.body).not.toContain('Post-incident review');
+  });
+});
+
+describe('runRollback telling several webhooks', () => {
+  const STATUS_PAGE = 'https://status.example.com/hooks/SECRET-STATUS';
+
+  it('opens the incident first and sends each webhook its format, all linking the incident', async () => {
+    const { deps, http } = setup();
+    const report = await runRollback(
+      {
+        ...base,
+        notify: {
+          targets: [
+            { format: 'slack', url: WEBHOOK },
+            { format: 'json', url: STATUS_PAGE }
+          ]
+        }
+      },
+      deps
+    );
+    expect(report.steps.map((s) => s.name).slice(-2)).toEqual(['incident', 'notify']);
+    const slack = JSON.parse(http.to('/services/')[0]!.body!) as { blocks: unknown[] };
+    const status = JSON.parse(http.to('/hooks/')[0]!.body!) as { incidentUrl: string; schema: string };
+    expect(JSON.stringify(slack.blocks)).toContain('<https://github.com/octo/shop/issues/7|incident>');
+    expect(status).toMatchObject({
+      schema: 'rollback-notification/v1',
+      incidentUrl: 'https://github.com/octo/shop/issues/7'
+    });
+    expect(report.notifications!.map((n) => [n.target, n.delivered])).toEqual([
+      ['slack #1', true],
+      ['json #2', true]
+    ]);
+  });
+
+  it('says which webhook failed, without its URL, and still delivers to the others', async () => {
+    const script: Script = (request) =>
+      request.url.startsWith('https://status.') ? { status: 503, body: 'down' } : healthy('1.4.0')(request);
+    const { deps } = setup({ script });
+    const report = await runRollback(
+      {
+        ...base,
+        notify: {
+          targets: [
+            { format: 'slack', url: WEBHOOK },
+            { format: 'teams', url: STATUS_PAGE }
+          ]
+        }
+      },
+      deps
+    );
+    expect(report.succeeded).toBe(true);
+    const notify = report.steps.find((s) => s.name === 'notify')!;
+    expect(notify).toMatchObject({ status: 'failed', warningOnly: true });
+    expect(notify.detail).toMatch(/^1 of 2 delivered; teams #2 not delivered after 2 attempt\(s\): HTTP 503/);
+    expect(JSON.stringify(report)).not.toContain('SECRET');
+  });
+});
+
+describe('runRollback verifying the restored version', () => {
+  const unchecked: HealthGateConfig = { ...healthConfig, target: { ...healthConfig.target } };
+  delete unchecked.target.expectedVersion;
+
+  it('expects the restored version on /health by default, and fails when the old one still answers', async () => {
+    const restored = await runRollback({ ...base, health: unchecked }, setup().deps);
+    expect(restored.verification).toMatchObject({
+      verified: true,
+      version: 'held',
+      expected: { source: 'restored', version: '1.4.0' }
+    });
+    const stale = await runRollback({ ...base, health: unchecked }, setup({ script: healthy('1.5.0') }).deps);
+    expect(stale.succeeded).toBe(false);
+    expect(stale.verification).toMatchObject({ verified: false, version: 'failed' });
+    expect(stale.health!.failedChecks.map((c) => c.name)).toContain('version');
+  });
+
+  it('expects the sha when the target is known by its sha only', async () => {
+    const report = await runRollback(
+      { ...base, version: SHA_GOOD.slice(0, 12), health: unchecked },
+      setup().deps
+    );
+    expect(report.verification.expected).toEqual({ source: 'restored', sha: SHA_GOOD });
+    expect(report.verification.version).toBe('held');
+  });
+
+  it('checks no version with verify-version false, and the rollback is then not verified', async () => {
+    const report = await runRollback(
+      { ...base, verifyVersion: false, health: unchecked },
+      setup({ script: healthy('1.5.0') }).deps
+    );
+    expect(report.succeeded).toBe(true);
+    expect(report.verification).toMatchObject({ verified: false, health: 'held', version: 'not checked' });
+    expect(report.steps.find((s) => s.name === 'health')!.detail).toContain('verify-version is false');
+  });
+
+  it('needs every smoke check to pass to be verified', async () => {
+    const smoke = [{ line: 'GET /api/items 200', method: 'GET', path: '/api/items', status: '200' }];
+    const script: Script = (request) =>
+      request.path.startsWith('/api/items') ? { status: 500, body: 'boom' } : healthy('1.4.0')(request);
+    const report = await runRollback({ ...base, health: { ...healthConfig, smoke } }, setup({ script }).deps);
+    expect(report.succeeded).toBe(false);
+    expect(report.verification).toMatchObject({ verified: false, smoke: 'failed' });
+  });
+});
+
+describe('ROLLBACK_STEPS', () => {
+  it('names nine distinct steps, traffic first, and never skips traffic when a router is given', () => {
+    const names = ROLLBACK_STEPS.map((s) => s.name);
+    expect(names[0]).toBe('traffic');
+    expect(new Set(names).size).toBe(9);
+    const run = { config: base, deps: setup().deps, facts: {} } as unknown as RollbackRun;
+    expect(ROLLBACK_STEPS[0]!.skipReason(run)).toBeUndefined();
+  });
+
+  it('derives the next steps from the failed steps, in the order they ran', async () => {
+    const { deps } = setup({ exit: 3, router: new FakeRouter('throws') });
+    const report = await runRollback(base, deps);
+    const advice = (name: string) => ROLLBACK_STEPS.find((s) => s.name === name)!.whenFailed;
+    expect(report.nextSteps).toEqual([advice('traffic'), advice('redeploy')]);
   });
 });

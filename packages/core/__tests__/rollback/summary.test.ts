@@ -12,6 +12,14 @@ const base: RollbackSummaryInput = {
   triggeredBy: 'oncall',
   durationMs: 42_000,
   healthy: true,
+  verification: {
+    verified: false,
+    health: 'held',
+    version: 'held',
+    smoke: 'not checked',
+    recovery: 'failed',
+    expected: { source: 'restored', version: '1.4.0' }
+  },
   steps: [
     {
       name: 'traffic',
@@ -48,6 +56,12 @@ describe('renderRollbackSummary', () => {
     expect(text).toContain('error rate \\| 6%');
     expect(text).toContain('| notify | ❌ failed (warning) |');
     expect(text).toContain('- Read the &lt;downgrade&gt; SQL.');
+  });
+
+  it('says whether the rollback is verified, and which check did not hold', () => {
+    const text = renderRollbackSummary(base);
+    expect(text).toContain('**⚠️ not verified**');
+    expect(text).toContain('| ✅ held | ✅ held (1.4.0, the restored version) | ⏭ not checked | ❌ failed |');
   });
 
   it('shows the downgrade: revisions, decision, findings and the SQL', () => {
@@ -103,7 +117,14 @@ describe('renderRollbackSummary', () => {
       ...base,
       recovery: {
         recovered: true,
-        baselinePercent: 1,
+        baseline: {
+          percent: 0.4,
+          source: 'history',
+          requests: 500,
+          detail: '0.40% of 500 stable requests in 5 canary measurement(s)'
+        },
+        baselinePercent: 0.4,
+        thresholdPercent: 1.4,
         windowMs: 60_000,
         intervalMs: 15_000,
         recoveredAfterMs: 30_000,
@@ -115,7 +136,10 @@ describe('renderRollbackSummary', () => {
       }
     });
     expect(text).toMatch(/### Error rate after the rollback [▁-█]{2}/);
-    expect(text).toContain('| +15s | 100 | 6.00% | ████████████ | ≤ 1% | ❌ above |');
-    expect(text).toContain('| +30s | 100 | 0.50% | █░░░░░░░░░░░ | ≤ 1% | ✅ recovered |');
+    expect(text).toContain(
+      "Baseline (canary-step's history): 0.40% of 500 stable requests in 5 canary measurement(s); a window counts as recovered at ≤ 1.40%."
+    );
+    expect(text).toContain('| +15s | 100 | 6.00% | ████████████ | 0.40% | ≤ 1.40% | ❌ above |');
+    expect(text).toContain('| +30s | 100 | 0.50% | █░░░░░░░░░░░ | 0.40% | ≤ 1.40% | ✅ recovered |');
   });
 });

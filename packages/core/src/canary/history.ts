@@ -65,3 +65,15 @@ export function extendHistory(
   const id = history?.runId ?? runId;
   return { schema: HISTORY_SCHEMA, ...(id !== undefined ? { runId: id } : {}), measurements };
 }
+
+/** The `history` input of canary-step and rollback: a history document or a canary-step report. */
+export function canaryHistoryInput() {
+  return z.string().transform((value, ctx): CanaryHistory => {
+    const parsed = parseHistory(value);
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: HISTORY_HINT });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+}

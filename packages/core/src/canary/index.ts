@@ -22,6 +22,7 @@ export {
 export { parseSteps, planLooks, planWeights, STEPS_HINT } from './plan.ts';
 export {
   type CanaryHistory,
+  canaryHistoryInput,
   canaryHistorySchema,
   extendHistory,
   HISTORY_HINT,

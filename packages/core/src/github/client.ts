@@ -63,9 +63,18 @@ export interface ComparedCommit {
   author?: string;
 }
 
+/** What changed between two commits: the commits with their authors, and the files. */
+export interface ComparedChanges {
+  commits: ComparedCommit[];
+  /** Paths of the changed files (GitHub's compare lists at most 300). */
+  files: string[];
+}
+
 export interface GitHubIssue {
   number: number;
   title: string;
+  /** The body as written (empty when none); text from outside, neutralise it before logging. */
+  body: string;
   htmlUrl: string;
   state: string;
   labels: string[];
@@ -162,10 +171,12 @@ export interface GitHubClient {
   compareCommits(base: string, head: string): Promise<CommitComparison>;
   /**
    * The commits in `head` and not in `base` (GitHub's compare: at most 250), with their GitHub
-   * authors where known. Optional so existing fakes need not implement it; rollback uses it to
-   * assign the incident.
+   * authors where known, and the files they changed. Optional so existing fakes need not implement
+   * it; rollback uses it to assign the incident and find its owners.
    */
-  listCommitsBetween?(base: string, head: string): Promise<ComparedCommit[]>;
+  compareChanges?(base: string, head: string): Promise<ComparedChanges>;
+  /** A text file of the repository at `ref`; undefined when it does not exist. Optional like compareChanges. */
+  getFileText?(path: string, ref: string): Promise<string | undefined>;
   /** Issues (not pull requests) having every one of `labels`. */
   listIssues(filter: { labels?: string[]; state?: 'open' | 'closed' | 'all' }): Promise<GitHubIssue[]>;
   createIssue(input: CreateGitHubIssueInput): Promise<GitHubIssue>;

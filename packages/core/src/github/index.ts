@@ -5,6 +5,7 @@ export {
   type CheckRun,
   type CommitComparison,
   type CommitStatus,
+  type ComparedChanges,
   type ComparedCommit,
   type CreateGitHubDeploymentInput,
   type CreateGitHubDeploymentStatusInput,

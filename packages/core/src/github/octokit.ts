@@ -86,6 +86,7 @@ function toIssue(raw: Json): GitHubIssue {
   return {
     number: raw.number as number,
     title: raw.title as string,
+    body: str(raw.body) ?? '',
     htmlUrl: raw.html_url as string,
     state: raw.state as string,
     labels: ((raw.labels as unknown[]) ?? [])
@@ -350,21 +351,35 @@ export async function createGitHubClient(
         mergeBaseSha: str((comparison.merge_base_commit as Json | undefined)?.sha)
       } satisfies CommitComparison;
     },
-    async listCommitsBetween(base, head) {
-      // One request: GitHub's compare lists up to 250 commits, enough to find who to assign.
+    async compareChanges(base, head) {
+      // One request: GitHub's compare lists up to 250 commits and 300 files, enough to find who to assign.
       const comparison = await request('GET /repos/{owner}/{repo}/compare/{basehead}', {
         basehead: `${base}...${head}`,
         per_page: 100
       });
       const commits = Array.isArray(comparison.commits) ? (comparison.commits as Json[]) : [];
-      return commits.map((c) => {
-        const author = str((c.author as Json | null | undefined)?.login);
-        return {
-          sha: String(c.sha),
-          message: str((c.commit as Json | undefined)?.message) ?? '',
-          ...(author ? { author } : {})
-        };
-      });
+      const files = Array.isArray(comparison.files) ? (comparison.files as Json[]) : [];
+      return {
+        commits: commits.map((c) => {
+          const author = str((c.author as Json | null | undefined)?.login);
+          return {
+            sha: String(c.sha),
+            message: str((c.commit as Json | undefined)?.message) ?? '',
+            ...(author ? { author } : {})
+          };
+        }),
+        files: files.map((f) => str(f.filename)).filter((name): name is string => name !== null)
+      };
+    },
+    async getFileText(path, ref) {
+      try {
+        const file = await request('GET /repos/{owner}/{repo}/contents/{path}', { path, ref });
+        if (file.type !== 'file' || typeof file.content !== 'string') return undefined;
+        return Buffer.from(file.content, 'base64').toString('utf8');
+      } catch (error) {
+        if (error instanceof GitHubApiError && error.kind === 'not-found') return undefined;
+        throw error;
+      }
     },
     async listIssues(filter) {
       const issues = await paginate('GET /repos/{owner}/{repo}/issues', {

@@ -43,6 +43,17 @@ export {
   runHealthGate,
   waitForHealthy
 } from './run-health-gate.ts';
+export {
+  commitShaInput,
+  type HealthInputDefaults,
+  healthInputs,
+  type HealthInputValues,
+  type Prefixed,
+  type PrefixedHealthName,
+  smokeChecksInput,
+  toHealthCheck,
+  versionInput
+} from './inputs.ts';
 export { type Deadline, type HealthPhase, PHASE_NAMES, startDeadline } from './deadline.ts';
 export {
   judgeWatchWindow,

@@ -10,6 +10,7 @@ import type {
   GitHubIssue
 } from '../github/client.ts';
 import { neutralise } from '../logger.ts';
+import { readRolledBackMarkers } from '../rollback/incident-marker.ts';
 import { countNoun, type PreflightCheckResult } from './types.ts';
 
 const short = (sha: string) => sha.slice(0, 7);
@@ -76,7 +77,36 @@ export interface IncidentDetails {
   labels: string[];
   severityLabels: string[];
   incidents: IncidentEntry[];
+  /** Open rollback incidents whose marker names this commit and environment: they block. */
+  rolledBack: IncidentEntry[];
   overridden: boolean;
+}
+
+/**
+ * The open incidents a rollback opened when it took this commit out of this environment (the
+ * marker it writes into the issue). The label `rollback` finds them whatever incident-labels say.
+ */
+async function rolledBackIncidents(
+  github: GitHubClient,
+  incidents: ReadonlyMap<number, GitHubIssue>,
+  commit: { sha: string; environment: string }
+): Promise<IncidentEntry[]> {
+  const candidates = new Map(incidents);
+  for (const issue of await github.listIssues({ labels: ['rollback'], state: 'open' }))
+    candidates.set(issue.number, issue);
+  const sha = commit.sha.toLowerCase();
+  return [...candidates.values()]
+    .filter((issue) =>
+      readRolledBackMarkers(issue.body).some((m) => m.sha === sha && m.environment === commit.environment)
+    )
+    .sort((a, b) => a.number - b.number)
+    .map((issue) => ({
+      number: issue.number,
+      title: neutralise(issue.title),
+      url: issue.htmlUrl,
+      labels: issue.labels,
+      severity: 'rolled back'
+    }));
 }
 
 /**
@@ -85,7 +115,13 @@ export interface IncidentDetails {
  */
 export async function checkIncidents(
   github: GitHubClient,
-  options: { labels: string[]; severityLabels: string[]; overrideReason?: string }
+  options: {
+    labels: string[];
+    severityLabels: string[];
+    overrideReason?: string;
+    /** The commit to deploy and where: refused while a rollback incident names them. */
+    deploying: { sha: string; environment: string };
+  }
 ): Promise<PreflightCheckResult<IncidentDetails>> {
   const byNumber = new Map<number, GitHubIssue>();
   for (const label of options.labels) {
@@ -105,12 +141,18 @@ export async function checkIncidents(
         ...(severity !== undefined ? { severity } : {})
       };
     });
-  const blocking = incidents.filter((i) => i.severity !== undefined);
+  const rolledBack = await rolledBackIncidents(github, byNumber, options.deploying);
+  const rolledBackNumbers = new Set(rolledBack.map((i) => i.number));
+  const blocking = [
+    ...rolledBack,
+    ...incidents.filter((i) => i.severity !== undefined && !rolledBackNumbers.has(i.number))
+  ];
   const overridden = blocking.length > 0 && options.overrideReason !== undefined;
   const details: IncidentDetails = {
     labels: options.labels,
     severityLabels: options.severityLabels,
     incidents,
+    rolledBack,
     overridden
   };
   const links = incidents.map((i) => ({ title: `#${i.number} ${i.title}`, url: i.url }));
@@ -118,7 +160,10 @@ export async function checkIncidents(
     entries.map((i) => `#${i.number} ${i.title}${i.severity ? ` (${i.severity})` : ''}`).join(', ');
   const labelText = options.labels.map((l) => `\`${l}\``).join(' or ');
   if (blocking.length > 0) {
-    const what = `${countNoun(blocking.length, 'open incident')} with ${options.severityLabels.join('/')}: ${list(blocking)}`;
+    const what =
+      rolledBack.length > 0
+        ? `${short(options.deploying.sha)} was rolled back from ${options.deploying.environment} and its incident is open: ${list(blocking)}`
+        : `${countNoun(blocking.length, 'open incident')} with ${options.severityLabels.join('/')}: ${list(blocking)}`;
     return overridden
       ? {
           id: 'incidents',
@@ -134,7 +179,10 @@ export async function checkIncidents(
           reason: `${what}.`,
           details,
           links,
-          next: 'Deploy after the incident is resolved (close the issue or lower its severity), or set `override-reason` if this deploy is the fix.'
+          next:
+            rolledBack.length > 0
+              ? 'Deploy a fix (a new commit) instead, or close the rollback incident once its review found this commit safe.'
+              : 'Deploy after the incident is resolved (close the issue or lower its severity), or set `override-reason` if this deploy is the fix.'
         };
   }
   if (incidents.length > 0) {

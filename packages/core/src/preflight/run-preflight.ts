@@ -158,6 +158,7 @@ export async function runPreflight(config: PreflightConfig, deps: PreflightDeps)
       checkIncidents(github!, {
         labels: config.incidentLabels,
         severityLabels: config.incidentSeverityLabels,
+        deploying: { sha: config.sha, environment: config.environment },
         ...(config.overrideReason !== undefined ? { overrideReason: config.overrideReason } : {})
       }),
     reviewers: () =>

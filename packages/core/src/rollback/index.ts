@@ -7,10 +7,20 @@ export {
   type RollbackTarget,
   toDeploymentRecord
 } from './target.ts';
-export { type NotifyFormat, renderNotification, type RollbackEvent } from './notify.ts';
+export {
+  NOTIFY_FORMATS,
+  NOTIFY_TARGET_HINT,
+  type NotifyFormat,
+  type NotifyTarget,
+  parseNotifyTarget,
+  renderNotification,
+  type RollbackEvent
+} from './notify.ts';
 export { type NotificationResult, sendNotification } from './send-notification.ts';
 export { draftIncident, type IncidentContext, type IncidentDraft } from './incident.ts';
 export {
+  adviseNextSteps,
+  type Step,
   type StepName,
   type StepRecord,
   StepRecorder,
@@ -18,8 +28,10 @@ export {
   type StepStatus
 } from './sequence.ts';
 export {
-  readDeploymentHistory,
+  INCIDENT_ASSIGN,
+  type IncidentAssign,
   ROLLBACK_GITHUB_BUDGET_MS,
+  ROLLBACK_STEPS,
   type RollbackConfig,
   type RollbackDeps,
   type RollbackReport,
@@ -40,11 +52,30 @@ export {
   type TableRows
 } from './downgrade.ts';
 export {
+  baselineFromHistory,
   judgeRecoveryWindow,
+  measureBaseline,
+  type RecoveryBaseline,
   type RecoveryConfig,
   type RecoveryMeasurement,
   type RecoveryReport,
   type RecoveryStatus,
   recoveryWindows,
+  unknownBaseline,
   watchRecovery
 } from './recovery.ts';
+export {
+  type CheckOutcome,
+  type RollbackVerification,
+  verifyRollback,
+  type VersionExpectation
+} from './verification.ts';
+export { CODEOWNERS_PATHS, type CodeownersRule, ownersOf, parseCodeowners } from './codeowners.ts';
+export {
+  DASHBOARD_LOOKBACK_MS,
+  DASHBOARD_PLACEHOLDERS,
+  DASHBOARD_URL_HINT,
+  isDashboardUrlTemplate,
+  renderDashboardUrl
+} from './dashboard.ts';
+export { readRolledBackMarkers, rolledBackMarker, type RolledBackMarker } from './incident-marker.ts';

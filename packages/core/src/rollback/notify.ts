@@ -1,9 +1,39 @@
 /**
- * Rollback notifications: one event, rendered as Slack blocks, a Teams message card, or plain JSON
- * for status pages and custom receivers. Pure renderers; the sender is in send-notification.ts.
+ * Rollback notifications: one event, rendered as Slack blocks, a Teams Adaptive Card (Workflows
+ * webhooks), or plain JSON for status pages and custom receivers, to one or several webhooks. Pure
+ * renderers and the parsing of the targets; the sender is in send-notification.ts.
  */
 
-export type NotifyFormat = 'slack' | 'teams' | 'json';
+export const NOTIFY_FORMATS = ['slack', 'teams', 'json'] as const;
+export type NotifyFormat = (typeof NOTIFY_FORMATS)[number];
+
+/** One webhook to tell: its format and its URL (a secret). */
+export interface NotifyTarget {
+  format: NotifyFormat;
+  url: string;
+}
+
+/** What a `notify-webhook` line looks like, for error messages. */
+export const NOTIFY_TARGET_HINT =
+  'one webhook URL a line, each optionally after its format: `slack https://hooks.slack.com/…`, `teams https://…`, `json https://status.example.com/hook`';
+
+/**
+ * Parses one `notify-webhook` line: `[slack|teams|json] URL`. The format is undefined when the
+ * line gives none (notify-format applies); undefined when the line does not fit.
+ */
+export function parseNotifyTarget(line: string): { format?: NotifyFormat; url: string } | undefined {
+  const match = /^(?:(\S+)\s+)?(\S+)$/.exec(line.trim());
+  if (!match) return undefined;
+  const [, format, url] = match;
+  if (format !== undefined && !(NOTIFY_FORMATS as readonly string[]).includes(format)) return undefined;
+  try {
+    const { protocol } = new URL(url!);
+    if (protocol !== 'https:' && protocol !== 'http:') return undefined;
+  } catch {
+    return undefined;
+  }
+  return { ...(format ? { format: format as NotifyFormat } : {}), url: url! };
+}
 
 export interface RollbackEvent {
   environment: string;
@@ -18,6 +48,8 @@ export interface RollbackEvent {
   healthy?: boolean;
   runUrl?: string;
   incidentUrl?: string;
+  /** Logs, metrics and traces for the incident's time range (dashboard-url). */
+  dashboardUrl?: string;
   /** Steps that failed, e.g. `migrate-downgrade: refused (destructive)`. */
   problems: string[];
   mention?: string;
@@ -66,7 +98,8 @@ function slackEscape(text: string): string {
 function renderSlack(event: RollbackEvent) {
   const links = [
     event.runUrl ? `<${event.runUrl}|workflow run>` : '',
-    event.incidentUrl ? `<${event.incidentUrl}|incident>` : ''
+    event.incidentUrl ? `<${event.incidentUrl}|incident>` : '',
+    event.dashboardUrl ? `<${event.dashboardUrl}|dashboards>` : ''
   ].filter(Boolean);
   const icon = event.outcome === 'rolled-back' ? ':rewind:' : ':rotating_light:';
   // A mention is Slack markup the user gave on purpose (e.g. <!subteam^S0123>): not escaped.
@@ -104,26 +137,51 @@ function renderSlack(event: RollbackEvent) {
   };
 }
 
+/**
+ * A Teams message for a Workflows webhook ("Post to a channel when a webhook request is received"):
+ * an Adaptive Card in a message attachment. Office 365 connectors, which took MessageCards, are
+ * retired.
+ */
 function renderTeams(event: RollbackEvent) {
+  const links = [
+    ...(event.incidentUrl ? [{ title: 'Incident', url: event.incidentUrl }] : []),
+    ...(event.runUrl ? [{ title: 'Workflow run', url: event.runUrl }] : []),
+    ...(event.dashboardUrl ? [{ title: 'Dashboards', url: event.dashboardUrl }] : [])
+  ];
   return {
-    '@type': 'MessageCard',
-    '@context': 'https://schema.org/extensions',
-    summary: headline(event),
-    themeColor: event.outcome === 'rolled-back' ? 'E8A317' : 'D13438',
-    title: `${event.mention ? `${event.mention} ` : ''}${headline(event)}`,
-    sections: [
-      { activityTitle: event.reason, facts: facts(event).map(([name, value]) => ({ name, value })) },
-      ...(event.problems.length
-        ? [{ title: 'Problems', text: event.problems.map((p) => `- ${p}`).join('\n') }]
-        : [])
-    ],
-    potentialAction: [
-      ...(event.runUrl
-        ? [{ '@type': 'OpenUri', name: 'Workflow run', targets: [{ os: 'default', uri: event.runUrl }] }]
-        : []),
-      ...(event.incidentUrl
-        ? [{ '@type': 'OpenUri', name: 'Incident', targets: [{ os: 'default', uri: event.incidentUrl }] }]
-        : [])
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            {
+              type: 'TextBlock',
+              size: 'Medium',
+              weight: 'Bolder',
+              wrap: true,
+              color: event.outcome === 'rolled-back' ? 'Warning' : 'Attention',
+              text: `${event.mention ? `${event.mention} ` : ''}${headline(event)}`
+            },
+            { type: 'TextBlock', wrap: true, text: event.reason },
+            { type: 'FactSet', facts: facts(event).map(([title, value]) => ({ title, value })) },
+            ...(event.problems.length
+              ? [
+                  {
+                    type: 'TextBlock',
+                    wrap: true,
+                    text: `Problems:\n${event.problems.map((p) => `- ${p}`).join('\n')}`
+                  }
+                ]
+              : [])
+          ],
+          actions: links.map((link) => ({ type: 'Action.OpenUrl', ...link }))
+        }
+      }
     ]
   };
 }

@@ -1,6 +1,7 @@
 import type { DowngradeReport } from '../rollback/downgrade.ts';
 import type { RecoveryReport } from '../rollback/recovery.ts';
 import type { StepRecord } from '../rollback/sequence.ts';
+import type { CheckOutcome, RollbackVerification } from '../rollback/verification.ts';
 import { formatDuration } from '../inputs/duration.ts';
 import { bar, cell, codeBlock, details, escapeHtml, sparkline, table } from './markdown.ts';
 
@@ -17,6 +18,7 @@ export interface RollbackSummaryInput {
   durationMs: number;
   healthy?: boolean;
   incidentUrl?: string;
+  verification: RollbackVerification;
   steps: StepRecord[];
   downgrade?: DowngradeReport;
   recovery?: RecoveryReport;
@@ -48,6 +50,7 @@ export function renderRollbackSummary(input: RollbackSummaryInput): string {
       ]
     )
   );
+  parts.push(renderVerification(input.verification));
   const longest = Math.max(1, ...input.steps.map((s) => s.durationMs));
   parts.push('### Steps');
   parts.push(
@@ -146,23 +149,54 @@ function renderDowngrade(report: DowngradeReport): string {
   return parts.join('\n\n');
 }
 
+const OUTCOME_ICON: Record<CheckOutcome, string> = { held: '✅', failed: '❌', 'not checked': '⏭' };
+
+/** What proves the rollback: each check held, failed or not checked. */
+function renderVerification(v: RollbackVerification): string {
+  const expected = v.expected
+    ? ` (${v.expected.version ?? v.expected.sha?.slice(0, 12)}, ${v.expected.source === 'given' ? 'as given' : 'the restored version'})`
+    : '';
+  return [
+    `**${v.verified ? '✅ verified' : '⚠️ not verified'}**`,
+    table(
+      ['health', 'version', 'smoke', 'recovery'],
+      [
+        [
+          `${OUTCOME_ICON[v.health]} ${v.health}`,
+          `${OUTCOME_ICON[v.version]} ${v.version}${expected}`,
+          `${OUTCOME_ICON[v.smoke]} ${v.smoke}`,
+          `${OUTCOME_ICON[v.recovery]} ${v.recovery}`
+        ]
+      ]
+    )
+  ].join('\n\n');
+}
+
 const RECOVERY_ICON = { recovered: '✅', above: '❌', 'too-few': '❔', error: '⚠️' } as const;
+
+const BASELINE_SOURCE = {
+  history: "canary-step's history",
+  measured: 'measured on the stable track',
+  unknown: 'unknown'
+} as const;
 
 /** The recovery watch: the error rate of each window against the baseline. */
 function renderRecovery(report: RecoveryReport): string {
   const rates = report.measurements.map((m) => m.errorRatePercent);
-  const highest = Math.max(report.baselinePercent, ...rates.map((r) => r ?? 0), 0.01);
+  const highest = Math.max(report.thresholdPercent, ...rates.map((r) => r ?? 0), 0.01);
   const parts = [
     `### Error rate after the rollback ${sparkline(rates)}`,
     `${report.recovered ? '✅' : '❌'} ${cell(report.verdict)}`,
+    `Baseline (${BASELINE_SOURCE[report.baseline.source]}): ${cell(report.baseline.detail)}; a window counts as recovered at ≤ ${report.thresholdPercent.toFixed(2)}%.`,
     table(
-      ['window end', 'requests', 'error rate', '', 'baseline', 'result'],
+      ['window end', 'requests', 'error rate', '', 'baseline', 'recovered at', 'result'],
       report.measurements.map((m) => [
         `+${formatDuration(m.atMs)}`,
         m.requests,
         m.errorRatePercent !== undefined ? `${m.errorRatePercent.toFixed(2)}%` : undefined,
         m.errorRatePercent !== undefined ? bar(m.errorRatePercent, highest, 12) : '',
-        `≤ ${report.baselinePercent}%`,
+        `${report.baselinePercent.toFixed(2)}%`,
+        `≤ ${report.thresholdPercent.toFixed(2)}%`,
         `${RECOVERY_ICON[m.status]} ${m.status === 'too-few' || m.status === 'error' ? m.detail : m.status}`
       ])
     )
