@@ -24,5 +24,8 @@ export type AnyMetricProviderModule = Providers[number];
 
 /** The module of a provider type. */
 export function metricProviderModule(type: MetricProviderType): AnyMetricProviderModule {
-  return METRIC_PROVIDERS.find((provider) => provider.type === type)!;
+  const found = METRIC_PROVIDERS.find((provider) => provider.type === type);
+  // A spec that bypassed the schema (a state file, a caller's cast) gets a message, not a TypeError.
+  if (!found) throw new Error(`unknown metric provider ${JSON.stringify(type)}`);
+  return found;
 }

@@ -29,5 +29,8 @@ export type AnyTrafficRouterModule = Routers[number];
 
 /** The module of a router type. */
 export function trafficRouterModule(type: TrafficRouterType): AnyTrafficRouterModule {
-  return TRAFFIC_ROUTERS.find((router) => router.type === type)!;
+  const found = TRAFFIC_ROUTERS.find((router) => router.type === type);
+  // A spec that bypassed the schema (a state file, a caller's cast) gets a message, not a TypeError.
+  if (!found) throw new Error(`unknown traffic router ${JSON.stringify(type)}`);
+  return found;
 }
