@@ -17,18 +17,19 @@ import {
   writeDeployRecord,
   type DeployRecord,
   type GitHubClient,
-  type GitHubRunContext
+  type GitHubRunContext,
+  renderDeployRecordSummary
 } from '@deploy-actions/core/github';
 import {
   runHealthGate,
   type HealthGateConfig,
   type HealthGateReport,
   type WatchSettings,
-  toHealthCheck
+  toHealthCheck,
+  renderHealthGateSummary
 } from '@deploy-actions/core/health';
 import { createHttpClient, type HttpClient } from '@deploy-actions/core/http';
 import { type Logger } from '@deploy-actions/core/logger';
-import { renderDeployRecordSummary, renderHealthGateSummary } from '@deploy-actions/core/summary';
 import { readHealthGateInputs, type HealthGateInputs } from './inputs.ts';
 
 /** Maps validated inputs onto the gate's configuration. */

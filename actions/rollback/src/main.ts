@@ -24,6 +24,7 @@ import { type DriverTransport } from '@deploy-actions/core/migrate';
 import {
   ROLLBACK_GITHUB_BUDGET_MS,
   downgradeDatabase,
+  renderRollbackSummary,
   runRollback,
   type DowngradeConfig,
   type DowngradeOptions,
@@ -32,7 +33,6 @@ import {
   type RollbackReport,
   baselineFromHistory
 } from '@deploy-actions/core/rollback';
-import { renderRollbackSummary } from '@deploy-actions/core/summary';
 import { toTrafficRouterSpec } from '@deploy-actions/core/traffic';
 import { RECOVERY_ONLY_INPUTS, readRollbackInputs, type RollbackInputs } from './inputs.ts';
 
@@ -264,26 +264,7 @@ async function rollBack(
       context.annotate('warning', `rollback ${step.name} failed: ${step.detail}`, { title: 'rollback' });
   }
   writeRollbackOutputs(context, report);
-  await context.writeSummary(
-    renderRollbackSummary({
-      environment: report.environment,
-      succeeded: report.succeeded,
-      verdict: report.verdict,
-      ...(report.from ? { fromVersion: report.from.version } : {}),
-      ...(report.target ? { toVersion: report.target.version } : {}),
-      ...(report.target?.sha ? { toSha: report.target.sha } : {}),
-      reason: report.reason,
-      triggeredBy: report.triggeredBy,
-      durationMs: report.durationMs,
-      ...(report.healthy !== undefined ? { healthy: report.healthy } : {}),
-      ...(report.incidentUrl ? { incidentUrl: report.incidentUrl } : {}),
-      verification: report.verification,
-      steps: report.steps,
-      ...(report.downgrade ? { downgrade: report.downgrade } : {}),
-      ...(report.recovery ? { recovery: report.recovery } : {}),
-      nextSteps: report.nextSteps
-    })
-  );
+  await context.writeSummary(renderRollbackSummary(report));
   if (!report.succeeded) throw new VerdictFailure(report.verdict);
 }
 

@@ -6,7 +6,7 @@ import type { GateRun, HealthGateConfig } from '../src/health/run-health-gate.ts
 import type { TimelineEntry } from '../src/health/report.ts';
 import { parseSmokeLine } from '../src/health/smoke.ts';
 import { summarizeLatencies } from '../src/stats/percentiles.ts';
-import { renderHealthGateSummary } from '../src/summary/health-gate.ts';
+import { renderHealthGateSummary } from '../src/health/summary.ts';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const startedAt = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));

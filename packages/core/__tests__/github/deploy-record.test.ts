@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildDeployRecord, parseDeployRecord, parseImageLines } from '../../src/github/deploy-record.ts';
-import { renderDeployRecordSummary } from '../../src/summary/deploy-record.ts';
+import { renderDeployRecordSummary } from '../../src/github/deploy-record-summary.ts';
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
 const DIGEST = `sha256:${'ab'.repeat(32)}`;

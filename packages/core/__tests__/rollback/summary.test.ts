@@ -1,13 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { renderRollbackSummary, type RollbackSummaryInput } from '../../src/summary/rollback.ts';
+import { renderRollbackSummary, type RollbackSummarySource } from '../../src/rollback/summary.ts';
 
-const base: RollbackSummaryInput = {
+const base: RollbackSummarySource = {
   environment: 'production',
   succeeded: false,
   verdict: 'rollback of production failed at migrate-downgrade: refused',
-  fromVersion: '1.5.0',
-  toVersion: '1.4.0',
-  toSha: 'a'.repeat(40),
+  from: { version: '1.5.0', sha: 'b'.repeat(40), deploymentId: 7 },
+  target: { version: '1.4.0', sha: 'a'.repeat(40), reason: 'the previous successful deployment' },
   reason: 'error rate | 6%',
   triggeredBy: 'oncall',
   durationMs: 42_000,

@@ -39,3 +39,4 @@ export {
   parseImageLines
 } from './deploy-record.ts';
 export { type DeployRecordWrite, writeDeployRecord } from './record-deployment.ts';
+export { type DeployRecordSummaryInput, renderDeployRecordSummary } from './deploy-record-summary.ts';

@@ -63,3 +63,4 @@ export {
   type WindowVerdict
 } from './watch-window.ts';
 export { type WatchRun, watchService, type WatchSettings } from './watch.ts';
+export { renderHealthGateSummary } from './summary.ts';

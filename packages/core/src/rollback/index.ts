@@ -79,3 +79,4 @@ export {
   renderDashboardUrl
 } from './dashboard.ts';
 export { readRolledBackMarkers, rolledBackMarker, type RolledBackMarker } from './incident-marker.ts';
+export { renderRollbackSummary, type RollbackSummarySource } from './summary.ts';

@@ -1,4 +1,5 @@
-// @deploy-actions/core/summary: Markdown helpers and the summary renderers kept in this folder.
+// @deploy-actions/core/summary: the Markdown helpers every summary renderer uses (each renderer lives
+// with its feature).
 export {
   bar,
   cell,
@@ -12,6 +13,3 @@ export {
   sparkline,
   table
 } from './markdown.ts';
-export { renderHealthGateSummary } from './health-gate.ts';
-export { renderRollbackSummary, type RollbackSummaryInput } from './rollback.ts';
-export { type DeployRecordSummaryInput, renderDeployRecordSummary } from './deploy-record.ts';

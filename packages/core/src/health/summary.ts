@@ -1,8 +1,8 @@
-import type { HealthGateReport, TimelineEntry } from '../health/report.ts';
+import type { HealthGateReport, TimelineEntry } from './report.ts';
 import { formatDuration } from '../inputs/duration.ts';
-import type { WindowVerdict } from '../health/watch-window.ts';
-import { MIN_ANSWERED_PER_WINDOW } from '../health/watch-window.ts';
-import { cell, code, details, escapeHtml, ms, raw, sparkline, table } from './markdown.ts';
+import type { WindowVerdict } from './watch-window.ts';
+import { MIN_ANSWERED_PER_WINDOW } from './watch-window.ts';
+import { cell, code, details, escapeHtml, ms, raw, sparkline, table } from '../summary/markdown.ts';
 
 const STATUS_ICON = { pass: '✅', warn: '⚠️', fail: '❌' } as const;
 

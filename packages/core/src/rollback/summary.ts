@@ -1,34 +1,34 @@
-import type { DowngradeReport } from '../rollback/downgrade.ts';
-import type { RecoveryReport } from '../rollback/recovery.ts';
-import type { StepRecord } from '../rollback/sequence.ts';
-import type { CheckOutcome, RollbackVerification } from '../rollback/verification.ts';
+import type { DowngradeReport } from './downgrade.ts';
+import type { RollbackReport } from './run-rollback.ts';
+import type { RecoveryReport } from './recovery.ts';
+import type { CheckOutcome, RollbackVerification } from './verification.ts';
 import { formatDuration } from '../inputs/duration.ts';
-import { bar, cell, codeBlock, details, escapeHtml, sparkline, table } from './markdown.ts';
+import { bar, cell, codeBlock, details, escapeHtml, sparkline, table } from '../summary/markdown.ts';
 
-/** What the rollback summary shows; a subset of the rollback report. */
-export interface RollbackSummaryInput {
-  environment: string;
-  succeeded: boolean;
-  verdict: string;
-  fromVersion?: string;
-  toVersion?: string;
-  toSha?: string;
-  reason: string;
-  triggeredBy: string;
-  durationMs: number;
-  healthy?: boolean;
-  incidentUrl?: string;
-  verification: RollbackVerification;
-  steps: StepRecord[];
-  downgrade?: DowngradeReport;
-  recovery?: RecoveryReport;
-  nextSteps: string[];
-}
+/** What the rollback summary reads of the rollback report (tests give just that). */
+export type RollbackSummarySource = Pick<
+  RollbackReport,
+  | 'environment'
+  | 'succeeded'
+  | 'verdict'
+  | 'from'
+  | 'target'
+  | 'reason'
+  | 'triggeredBy'
+  | 'durationMs'
+  | 'healthy'
+  | 'incidentUrl'
+  | 'verification'
+  | 'steps'
+  | 'downgrade'
+  | 'recovery'
+  | 'nextSteps'
+>;
 
 const STEP_ICON = { done: '✅', failed: '❌', skipped: '⏭' } as const;
 
 /** The rollback job summary: verdict, versions, every step with its time, what to do next. */
-export function renderRollbackSummary(input: RollbackSummaryInput): string {
+export function renderRollbackSummary(input: RollbackSummarySource): string {
   const parts: string[] = [];
   parts.push(
     `## ${input.succeeded ? '⏪' : '🚨'} rollback of ${cell(input.environment)}: ${input.succeeded ? 'done' : 'FAILED'}`
@@ -39,8 +39,8 @@ export function renderRollbackSummary(input: RollbackSummaryInput): string {
       ['from', 'to', 'why', 'triggered by', 'took', 'health after', 'incident'],
       [
         [
-          input.fromVersion,
-          `${input.toVersion ?? 'unknown'}${input.toSha ? ` (${input.toSha.slice(0, 7)})` : ''}`,
+          input.from?.version,
+          `${input.target?.version ?? 'unknown'}${input.target?.sha ? ` (${input.target.sha.slice(0, 7)})` : ''}`,
           input.reason,
           input.triggeredBy,
           formatDuration(input.durationMs),

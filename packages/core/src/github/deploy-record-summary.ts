@@ -1,5 +1,5 @@
-import type { DeployRecord } from '../github/deploy-record.ts';
-import { cell, table } from './markdown.ts';
+import type { DeployRecord } from './deploy-record.ts';
+import { cell, table } from '../summary/markdown.ts';
 
 /** What health-gate's summary says about the deploy record it wrote (or could not write). */
 export interface DeployRecordSummaryInput {
