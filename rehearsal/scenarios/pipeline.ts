@@ -266,6 +266,16 @@ async function badRelease(context: ScenarioContext, world: ProductionWorld, expe
     `release ${BAD}: the redeploy command got ${redeploy.at(-1)?.version ?? 'nothing'}`
   );
   expect.that(world.webhookBodies().length > webhooksBefore, `release ${BAD}: nobody was notified`);
+  // The caller's notify-format reaches the rollback through the settings pipeline.yml hands it.
+  const told = world.webhookBodies().at(-1) as { schema?: string; incidentUrl?: string } | undefined;
+  expect.that(
+    told?.schema === 'rollback-notification/v1',
+    `release ${BAD}: the notification is not notify-format json: ${JSON.stringify(told).slice(0, 120)}`
+  );
+  expect.that(
+    (told?.incidentUrl ?? '') !== '',
+    `release ${BAD}: the notification does not link the incident`
+  );
   const incident = context.github.state.issues.find((issue) => issue.labels.includes('rollback'));
   expect.that(incident !== undefined, `release ${BAD}: no incident issue was opened`);
   expect.that(
