@@ -129,7 +129,7 @@ test('nginx serves the app, falls back to index.html for app routes, and proxies
   expect(items.headers['x-app-version']).toBe('2.3.0');
   expect((await httpRequest(`${frontend.url}/health`)).json()).toMatchObject({
     version: '2.3.0',
-    status: 'ok'
+    status: 'healthy'
   });
   expect((await httpRequest(`${frontend.url}/ready`)).json()).toMatchObject({ status: 'ready' });
   expect((await httpRequest(`${frontend.url}/healthz`)).body).toBe('ok\n');
