@@ -12,17 +12,9 @@ import {
   type MeasurementStatus
 } from '../../src/canary/analysis.ts';
 import type { TrackMeasurement } from '../../src/providers/metrics/provider.ts';
+import { ANALYSIS_DEFAULTS } from './fakes.ts';
 
-const settings: AnalysisSettings = {
-  maxErrorRateDeltaPp: 1,
-  maxP99Ratio: 1.2,
-  minP99DeltaMs: 5,
-  minRequests: 50,
-  failureLimit: 1,
-  inconclusiveLimit: 1,
-  looksPerWeight: 10,
-  extraChecks: []
-};
+const settings: AnalysisSettings = { ...ANALYSIS_DEFAULTS, looksPerWeight: 10 };
 
 const track = (
   requests: number,

@@ -8,6 +8,29 @@ import type {
 import { MetricError } from '../../src/providers/metrics/provider.ts';
 import { TrafficRouterError, type TrafficRouter } from '../../src/providers/traffic/router.ts';
 import type { ManualClock } from '../../src/clock.ts';
+import type { AnalysisSettings } from '../../src/canary/analysis.ts';
+import type { CanaryConfig } from '../../src/canary/run-canary.ts';
+
+/** canary-step's default limits: 1 pp, ×1.2, 5 ms, 50 requests, failure and inconclusive limits 1. */
+export const ANALYSIS_DEFAULTS: Omit<AnalysisSettings, 'looksPerWeight'> = {
+  maxErrorRateDeltaPp: 1,
+  maxP99Ratio: 1.2,
+  minP99DeltaMs: 5,
+  minRequests: 50,
+  failureLimit: 1,
+  inconclusiveLimit: 1,
+  extraChecks: []
+};
+
+/** One weight of 10% for a minute, measured every 20 s, rolled back on a failure or no verdict. */
+export const ONE_WEIGHT_CONFIG: CanaryConfig = {
+  weights: [10],
+  durationMs: 60_000,
+  intervalMs: 20_000,
+  analysis: ANALYSIS_DEFAULTS,
+  onFailure: 'rollback',
+  onInconclusive: 'rollback'
+};
 
 export class FakeRouter implements TrafficRouter {
   readonly type = 'command' as const;

@@ -6,7 +6,7 @@ import { MemoryLogger } from '../../src/logger.ts';
 import { buildCanaryReport } from '../../src/canary/report.ts';
 import { createCanaryHealthCheck, judgeHealthAnswer } from '../../src/canary/health-check.ts';
 import { runCanary, type CanaryConfig } from '../../src/canary/run-canary.ts';
-import { FakeRouter, ScriptedMetrics, healthy } from './fakes.ts';
+import { FakeRouter, ONE_WEIGHT_CONFIG, ScriptedMetrics, healthy } from './fakes.ts';
 
 const URL = 'http://monitor:s3cret@10.0.0.12:8000/health';
 
@@ -27,22 +27,7 @@ describe('judgeHealthAnswer', () => {
   });
 });
 
-const config: CanaryConfig = {
-  weights: [10],
-  durationMs: 60_000,
-  intervalMs: 20_000,
-  analysis: {
-    maxErrorRateDeltaPp: 1,
-    maxP99Ratio: 1.2,
-    minP99DeltaMs: 5,
-    minRequests: 50,
-    failureLimit: 1,
-    inconclusiveLimit: 1,
-    extraChecks: []
-  },
-  onFailure: 'rollback',
-  onInconclusive: 'rollback'
-};
+const config: CanaryConfig = ONE_WEIGHT_CONFIG;
 
 /** An HttpClient that answers the health URL from a list, one answer per request, and records each. */
 class HealthEndpoint implements HttpClient {

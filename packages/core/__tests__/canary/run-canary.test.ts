@@ -3,24 +3,9 @@ import { ManualClock } from '../../src/clock.ts';
 import { ConfigurationError } from '../../src/errors.ts';
 import { MemoryLogger } from '../../src/logger.ts';
 import { runCanary, type CanaryConfig } from '../../src/canary/run-canary.ts';
-import { FakeRouter, ScriptedMetrics, healthy, type Scene } from './fakes.ts';
+import { FakeRouter, ONE_WEIGHT_CONFIG, ScriptedMetrics, healthy, type Scene } from './fakes.ts';
 
-const config: CanaryConfig = {
-  weights: [10],
-  durationMs: 60_000,
-  intervalMs: 20_000,
-  analysis: {
-    maxErrorRateDeltaPp: 1,
-    maxP99Ratio: 1.2,
-    minP99DeltaMs: 5,
-    minRequests: 50,
-    failureLimit: 1,
-    inconclusiveLimit: 1,
-    extraChecks: []
-  },
-  onFailure: 'rollback',
-  onInconclusive: 'rollback'
-};
+const config: CanaryConfig = ONE_WEIGHT_CONFIG;
 
 function setup(scene: Scene, overrides: Partial<CanaryConfig> = {}) {
   const clock = new ManualClock();

@@ -20,6 +20,7 @@ import {
   type WeightEvidence
 } from '../../src/canary/analysis.ts';
 import type { TrackMeasurement } from '../../src/providers/metrics/provider.ts';
+import { ANALYSIS_DEFAULTS } from './fakes.ts';
 import { mannWhitneyGreater, sortAscending, sortedPercentile } from '../../src/stats/mann-whitney.ts';
 import { normalCdf, normalUpperTail } from '../../src/stats/normal.ts';
 import { compareProportions } from '../../src/stats/proportions.ts';
@@ -76,16 +77,7 @@ export function drawMeasurement(model: TrackModel, random: () => number): TrackM
 }
 
 /** The action's defaults: 10 measurements per weight (5 minutes at 30-second intervals), 1 pp, ×1.2, 5 ms, 50 requests, limits 1 and 1. */
-export const DEFAULT_SETTINGS: AnalysisSettings = {
-  maxErrorRateDeltaPp: 1,
-  maxP99Ratio: 1.2,
-  minP99DeltaMs: 5,
-  minRequests: 50,
-  failureLimit: 1,
-  inconclusiveLimit: 1,
-  looksPerWeight: 10,
-  extraChecks: []
-};
+export const DEFAULT_SETTINGS: AnalysisSettings = { ...ANALYSIS_DEFAULTS, looksPerWeight: 10 };
 
 export type AnalysisName = 'sequential' | 'bonferroni' | 'kayenta' | 'argo';
 export const ANALYSES: readonly AnalysisName[] = ['sequential', 'bonferroni', 'kayenta', 'argo'];
