@@ -6,21 +6,13 @@ import { runCanary, type CanaryConfig } from '../../src/canary/run-canary.ts';
 import { renderCanaryPostSummary, renderCanarySummary } from '../../src/canary/summary.ts';
 import type { MetricProviderSpec } from '../../src/providers/metrics/spec.ts';
 import { TRAFFIC_ROUTERS, type TrafficRouterType } from '../../src/providers/traffic/registry.ts';
-import { FakeRouter, ScriptedMetrics, healthy, type Scene } from './fakes.ts';
+import { ANALYSIS_DEFAULTS, FakeRouter, ScriptedMetrics, healthy, type Scene } from './fakes.ts';
 
 const config: CanaryConfig = {
   weights: [10, 50, 100],
   durationMs: 90_000,
   intervalMs: 30_000,
-  analysis: {
-    maxErrorRateDeltaPp: 1,
-    maxP99Ratio: 1.2,
-    minP99DeltaMs: 5,
-    minRequests: 50,
-    failureLimit: 1,
-    inconclusiveLimit: 1,
-    extraChecks: []
-  },
+  analysis: ANALYSIS_DEFAULTS,
   onFailure: 'rollback',
   onInconclusive: 'rollback'
 };
